@@ -1,0 +1,172 @@
+//! The library's one error type.
+//!
+//! [`Error`] is a single pointer wide: the payload lives in a boxed [`ErrorKind`]. Every input
+//! error carries a byte offset (or a line and column for text), and errors inside a function body
+//! name the function.
+
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error from reading, validating or transforming a module.
+pub struct Error(Box<ErrorKind>);
+
+/// Identifies a function in error messages: its index and, when the name section has one, its
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuncContext {
+    /// The function's index in the function index space.
+    pub index: u32,
+    /// The function's name from the name section, if any.
+    pub name: Option<String>,
+}
+
+impl fmt::Display for FuncContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "func {} `{}`", self.index, name),
+            None => write!(f, "func {}", self.index),
+        }
+    }
+}
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The binary is malformed: wasmparser's message, with its offset.
+    #[error("{0}")]
+    Binary(#[from] wasmparser::BinaryReaderError),
+    /// The binary is malformed inside a function body.
+    #[error("in {func}: {source}")]
+    BinaryInFunc {
+        /// The function whose body is malformed.
+        func: FuncContext,
+        /// The underlying error.
+        source: wasmparser::BinaryReaderError,
+    },
+    /// The text format could not be parsed.
+    #[error("{0}")]
+    Text(#[from] wat::Error),
+    /// The module is well-formed but invalid.
+    #[error("{}{source}", match func { Some(func) => format!("{func} failed to validate: "), None => String::new() })]
+    Invalid {
+        /// The function that failed to validate, when the error is inside a body.
+        func: Option<FuncContext>,
+        /// The validator's message and offset.
+        source: wasmparser::BinaryReaderError,
+    },
+    /// The input is a component, which this operation does not handle.
+    #[error("the input is a WebAssembly component, not a core module: {what} handles core modules only")]
+    Component {
+        /// The operation that was asked for.
+        what: &'static str,
+    },
+    /// A structural problem found by our own checks.
+    #[error("{message} (at offset 0x{offset:x})")]
+    Malformed {
+        /// What is wrong.
+        message: String,
+        /// Where, in bytes from the start of the input.
+        offset: u64,
+    },
+    /// An argument given by the caller is unusable (a bad feature name, a bad pattern).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Creates an error from its kind.
+    #[cold]
+    pub fn new(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+
+    /// Creates a [`ErrorKind::Malformed`] error.
+    #[cold]
+    pub fn malformed(offset: u64, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Malformed { message: message.into(), offset })
+    }
+
+    /// Creates a [`ErrorKind::Usage`] error.
+    #[cold]
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage(message.into()))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// The byte offset the error refers to, when there is one.
+    pub fn offset(&self) -> Option<u64> {
+        match &*self.0 {
+            ErrorKind::Binary(e) => Some(e.offset()),
+            ErrorKind::BinaryInFunc { source, .. } | ErrorKind::Invalid { source, .. } => {
+                Some(source.offset())
+            }
+            ErrorKind::Malformed { offset, .. } => Some(*offset),
+            ErrorKind::Text(_) | ErrorKind::Component { .. } | ErrorKind::Usage(_) => None,
+        }
+    }
+}
+
+/// Returns early with a [`ErrorKind::Malformed`] error: `bail!(offset, "format", args…)`.
+#[macro_export]
+macro_rules! bail {
+    ($offset:expr, $($arg:tt)*) => {
+        return Err($crate::Error::malformed($offset, format!($($arg)*)))
+    };
+}
+
+impl<T: Into<ErrorKind>> From<T> for Error {
+    #[cold]
+    fn from(kind: T) -> Self {
+        Error::new(kind.into())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_one_pointer() {
+        assert_eq!(std::mem::size_of::<Error>(), 8);
+    }
+
+    #[test]
+    fn malformed_shows_offset() {
+        let e = Error::malformed(0x1f, "unexpected end");
+        assert_eq!(e.to_string(), "unexpected end (at offset 0x1f)");
+        assert_eq!(e.offset(), Some(0x1f));
+    }
+
+    #[test]
+    fn func_context_names_the_function() {
+        let named = FuncContext { index: 3, name: Some("main".into()) };
+        assert_eq!(named.to_string(), "func 3 `main`");
+        let unnamed = FuncContext { index: 4, name: None };
+        assert_eq!(unnamed.to_string(), "func 4");
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand: `Opts` (clap arguments) and `run`.
+
+pub mod info;
+pub mod parse;
+pub mod print;
+pub mod strip;
+pub mod validate;

@@ -58,7 +58,9 @@ pub enum ErrorKind {
         source: wasmparser::BinaryReaderError,
     },
     /// The input is a component, which this operation does not handle.
-    #[error("the input is a WebAssembly component, not a core module: {what} handles core modules only")]
+    #[error(
+        "the input is a WebAssembly component, not a core module: {what} handles core modules only"
+    )]
     Component {
         /// The operation that was asked for.
         what: &'static str,
@@ -71,6 +73,10 @@ pub enum ErrorKind {
         /// Where, in bytes from the start of the input.
         offset: u64,
     },
+    /// The module cannot be written: it refers to an item that was removed, or holds something
+    /// the binary format cannot express.
+    #[error("cannot emit the module: {0}")]
+    Emit(String),
     /// An argument given by the caller is unusable (a bad feature name, a bad pattern).
     #[error("{0}")]
     Usage(String),
@@ -86,7 +92,10 @@ impl Error {
     /// Creates a [`ErrorKind::Malformed`] error.
     #[cold]
     pub fn malformed(offset: u64, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Malformed { message: message.into(), offset })
+        Self::new(ErrorKind::Malformed {
+            message: message.into(),
+            offset,
+        })
     }
 
     /// Creates a [`ErrorKind::Usage`] error.
@@ -108,7 +117,10 @@ impl Error {
                 Some(source.offset())
             }
             ErrorKind::Malformed { offset, .. } => Some(*offset),
-            ErrorKind::Text(_) | ErrorKind::Component { .. } | ErrorKind::Usage(_) => None,
+            ErrorKind::Text(_)
+            | ErrorKind::Component { .. }
+            | ErrorKind::Usage(_)
+            | ErrorKind::Emit(_) => None,
         }
     }
 }
@@ -164,9 +176,15 @@ mod tests {
 
     #[test]
     fn func_context_names_the_function() {
-        let named = FuncContext { index: 3, name: Some("main".into()) };
+        let named = FuncContext {
+            index: 3,
+            name: Some("main".into()),
+        };
         assert_eq!(named.to_string(), "func 3 `main`");
-        let unnamed = FuncContext { index: 4, name: None };
+        let unnamed = FuncContext {
+            index: 4,
+            name: None,
+        };
         assert_eq!(unnamed.to_string(), "func 4");
     }
 }

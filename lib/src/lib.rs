@@ -7,3 +7,5 @@ pub mod ir;
 
 pub use error::{Error, ErrorKind, FuncContext, Result};
 pub use ir::Module;
+mod emit;
+mod parse;

@@ -34,7 +34,10 @@ impl InputArg {
             std::borrow::Cow::Borrowed(_) => input.bytes,
             std::borrow::Cow::Owned(bin) => bin,
         };
-        Ok(Input { name: input.name, bytes })
+        Ok(Input {
+            name: input.name,
+            bytes,
+        })
     }
 }
 
@@ -43,7 +46,10 @@ pub fn read_path(path: &Path) -> Result<Input> {
     let name = path.display().to_string();
     let bytes = if path == Path::new("-") {
         let mut buf = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut buf).context("failed to read standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .context("failed to read standard input")?;
         buf
     } else {
         std::fs::read(path).with_context(|| format!("failed to read `{name}`"))?
@@ -69,7 +75,9 @@ impl OutputArg {
     /// Writes a binary, refusing to send binary data to a terminal.
     pub fn write_binary(&self, bytes: &[u8]) -> Result<()> {
         if self.path().is_none() && std::io::stdout().is_terminal() {
-            bail!("refusing to write a binary module to a terminal: use `-o FILE` or redirect standard output");
+            bail!(
+                "refusing to write a binary module to a terminal: use `-o FILE` or redirect standard output"
+            );
         }
         self.write_with(|w| w.write_all(bytes).map_err(Into::into))
     }
@@ -108,7 +116,12 @@ pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()
         .with_context(|| format!("failed to create a temporary file beside `{name}`"))?;
     let mut w = std::io::BufWriter::new(tmp);
     f(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("failed to write `{name}`"))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("failed to write `{name}`"))?;
+    let tmp = w
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("failed to write `{name}`"))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("failed to write `{name}`"))?;
     Ok(())
 }

@@ -2,8 +2,10 @@
 //! stripping and inspection. It does no I/O: callers hand it bytes and get bytes or data back.
 
 pub mod error;
+pub mod features;
 pub mod input;
 pub mod ir;
+pub mod validate;
 
 pub use error::{Error, ErrorKind, FuncContext, Result};
 pub use ir::Module;

@@ -28,9 +28,11 @@
 
 mod emit;
 pub mod error;
+pub mod features;
 pub mod input;
 pub mod ir;
 mod parse;
+pub mod validate;
 
 pub use emit::EmitReport;
 pub use error::{Error, ErrorKind, FuncContext, Result};

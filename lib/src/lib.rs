@@ -4,6 +4,8 @@
 pub mod error;
 pub mod input;
 pub mod ir;
+pub mod print;
+pub mod strip;
 
 pub use error::{Error, ErrorKind, FuncContext, Result};
 pub use ir::Module;

@@ -191,6 +191,14 @@ fn strip_into(
         let id = reader.read_u8()?;
         let size = reader.read_var_u32()?;
         let contents_offset = reader.original_position();
+        if size as usize > reader.bytes_remaining() {
+            bail!(
+                start,
+                "unexpected end-of-file: {} declares {size} bytes but only {} remain",
+                section_name(id, component),
+                reader.bytes_remaining()
+            );
+        }
         let contents = reader.read_bytes(size as usize)?;
         let end_in_wasm = reader.current_position();
         let whole = &wasm[8 + start_in_wasm..8 + end_in_wasm];
@@ -226,6 +234,45 @@ fn strip_into(
         }
     }
     Ok(())
+}
+
+/// Names a section id in messages: `code section (id 10)`.
+fn section_name(id: u8, component: bool) -> String {
+    const CORE: [&str; 14] = [
+        "custom",
+        "type",
+        "import",
+        "function",
+        "table",
+        "memory",
+        "global",
+        "export",
+        "start",
+        "element",
+        "code",
+        "data",
+        "data count",
+        "tag",
+    ];
+    const COMPONENT: [&str; 12] = [
+        "custom",
+        "core module",
+        "core instance",
+        "core type",
+        "component",
+        "instance",
+        "alias",
+        "type",
+        "canonical function",
+        "start",
+        "import",
+        "export",
+    ];
+    let names: &[&str] = if component { &COMPONENT } else { &CORE };
+    match names.get(usize::from(id)) {
+        Some(name) => format!("{name} section (id {id})"),
+        None => format!("section with unknown id {id}"),
+    }
 }
 
 /// Appends `value` as an unsigned LEB128 number.
@@ -413,7 +460,11 @@ mod tests {
             }
         }
         let err = strip(&wasm[..wasm.len() - 1], &StripOptions::default()).unwrap_err();
-        assert!(err.to_string().contains("unexpected end"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("custom section (id 0) declares 12 bytes but only 11 remain"),
+            "{err}"
+        );
         let err = strip(b"\0asm\x02\0\0\0", &StripOptions::default()).unwrap_err();
         assert!(err.to_string().contains("unknown binary version"), "{err}");
     }

@@ -32,6 +32,8 @@ pub mod features;
 pub mod input;
 pub mod ir;
 mod parse;
+pub mod print;
+pub mod strip;
 pub mod validate;
 
 pub use emit::EmitReport;

@@ -1,0 +1,3 @@
+;; The help text of `info`.
+;; RUN: info --help
+(module)

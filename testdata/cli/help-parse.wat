@@ -1,0 +1,3 @@
+;; The help text of `parse`.
+;; RUN: parse --help
+(module)

@@ -1,0 +1,3 @@
+;; The help text of `print`.
+;; RUN: print --help
+(module)

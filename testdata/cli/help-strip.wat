@@ -1,0 +1,3 @@
+;; The help text of `strip`.
+;; RUN: strip --help
+(module)

@@ -1,0 +1,3 @@
+;; The help text of `validate`.
+;; RUN: validate --help
+(module)

@@ -1,0 +1,3 @@
+;; The top-level help lists the subcommands.
+;; RUN: --help
+(module)

@@ -36,10 +36,10 @@ impl fmt::Display for FuncContext {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The binary is malformed: wasmparser's message, with its offset.
-    #[error("{0}")]
+    #[error("{}", OneLine(.0))]
     Binary(#[from] wasmparser::BinaryReaderError),
     /// The binary is malformed inside a function body.
-    #[error("in {func}: {source}")]
+    #[error("in {func}: {}", OneLine(source))]
     BinaryInFunc {
         /// The function whose body is malformed.
         func: FuncContext,
@@ -47,10 +47,19 @@ pub enum ErrorKind {
         source: wasmparser::BinaryReaderError,
     },
     /// The text format could not be parsed.
-    #[error("{0}")]
-    Text(#[from] wat::Error),
+    #[error("{path}:{line}:{column}: {message}")]
+    Text {
+        /// The input's name, as given (a path or `-`).
+        path: String,
+        /// The 1-based line of the error.
+        line: usize,
+        /// The 1-based column of the error.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// The module is well-formed but invalid.
-    #[error("{}{source}", match func { Some(func) => format!("{func} failed to validate: "), None => String::new() })]
+    #[error("{}{}", match func { Some(func) => format!("{func} failed to validate: "), None => String::new() }, OneLine(source))]
     Invalid {
         /// The function that failed to validate, when the error is inside a body.
         func: Option<FuncContext>,
@@ -80,6 +89,23 @@ pub enum ErrorKind {
     /// An argument given by the caller is unusable (a bad feature name, a bad pattern).
     #[error("{0}")]
     Usage(String),
+}
+
+/// Displays a wasmparser error on one line: a few of its messages span several lines.
+struct OneLine<'a>(&'a wasmparser::BinaryReaderError);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.0.message();
+        let mut words = message.split_whitespace();
+        if let Some(first) = words.next() {
+            f.write_str(first)?;
+            for word in words {
+                write!(f, " {word}")?;
+            }
+        }
+        write!(f, " (at offset 0x{:x})", self.0.offset())
+    }
 }
 
 impl Error {
@@ -117,7 +143,7 @@ impl Error {
                 Some(source.offset())
             }
             ErrorKind::Malformed { offset, .. } => Some(*offset),
-            ErrorKind::Text(_)
+            ErrorKind::Text { .. }
             | ErrorKind::Component { .. }
             | ErrorKind::Usage(_)
             | ErrorKind::Emit(_) => None,
@@ -172,6 +198,16 @@ mod tests {
         let e = Error::malformed(0x1f, "unexpected end");
         assert_eq!(e.to_string(), "unexpected end (at offset 0x1f)");
         assert_eq!(e.offset(), Some(0x1f));
+    }
+
+    #[test]
+    fn wasmparser_messages_are_one_line() {
+        let mut bad = b"\0asm\x01\0\0\0".to_vec();
+        bad[3] = b'z';
+        let err = Error::from(wasmparser::Parser::new(0).parse_all(&bad).next().unwrap().unwrap_err());
+        let msg = err.to_string();
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(msg.starts_with("magic header not detected") && msg.ends_with("(at offset 0x0)"), "{msg}");
     }
 
     #[test]

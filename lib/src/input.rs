@@ -26,18 +26,29 @@ pub fn to_binary<'a>(bytes: &'a [u8], name: &str) -> Result<Cow<'a, [u8]>> {
     if is_binary(bytes) {
         return Ok(Cow::Borrowed(bytes));
     }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::malformed(0, "empty input: expected a WebAssembly binary or text module"));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::malformed(
             e.valid_up_to() as u64,
             "input is neither a WebAssembly binary (no `\\0asm` magic) nor UTF-8 text",
         )
     })?;
-    let mut wasm = wat::parse_str(text).map_err(|mut e| {
-        e.set_path(name);
-        Error::new(ErrorKind::Text(e))
-    })?;
+    Ok(Cow::Owned(parse_text(text, name)?))
+}
+
+/// Parses the text format into a binary. Errors are one line: `name:line:column: message`.
+fn parse_text(text: &str, name: &str) -> Result<Vec<u8>> {
+    let error = |e: wast::Error| {
+        let (line, column) = e.span().linecol_in(text);
+        Error::new(ErrorKind::Text { path: name.to_string(), line: line + 1, column: column + 1, message: e.message() })
+    };
+    let buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
+    let mut wat: wast::Wat<'_> = wast::parser::parse(&buf).map_err(error)?;
+    let mut wasm = wat.encode().map_err(error)?;
     wasm.shrink_to_fit();
-    Ok(Cow::Owned(wasm))
+    Ok(wasm)
 }
 
 /// Fails with a one-line error when `bytes` is a component and `what` handles modules only.
@@ -69,7 +80,14 @@ mod tests {
     fn bad_text_names_line_and_column() {
         let err = to_binary(b"(module\n  (func (i32.bogus)))", "in.wat").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("in.wat:2:"), "{msg}");
+        assert_eq!(msg, "in.wat:2:10: unknown operator or unexpected token");
+        assert!(!msg.contains('\n'));
+    }
+
+    #[test]
+    fn empty_input_says_so() {
+        let err = to_binary(b"  \n", "x").unwrap_err();
+        assert!(err.to_string().starts_with("empty input"), "{err}");
     }
 
     #[test]

@@ -120,8 +120,30 @@ pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()
         .into_inner()
         .map_err(|e| e.into_error())
         .with_context(|| format!("failed to write `{name}`"))?;
+    // A temporary file is private (0600); the output gets the permissions of the file it
+    // replaces, or the usual 0644 for a new file.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => default_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        tmp.as_file()
+            .set_permissions(permissions)
+            .with_context(|| format!("failed to set the permissions of `{name}`"))?;
+    }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("failed to write `{name}`"))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -53,8 +53,11 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            // One line: the context chain joined with ": ".
-            eprintln!("error: {err:#}");
+            // One line: the context chain joined with ": ", and any line break inside a
+            // message (some wasmparser messages have them) folded into a space.
+            let message = format!("{err:#}");
+            let message: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            eprintln!("error: {}", message.join(" "));
             ExitCode::from(1)
         }
     }

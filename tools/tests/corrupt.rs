@@ -194,11 +194,9 @@ fn check_in_process(bytes: &[u8]) -> Option<String> {
         let wasm = match wasm_tool_lib::input::to_binary(bytes, "input") {
             Ok(wasm) => wasm.into_owned(),
             Err(e) => {
-                // Text errors carry a source snippet (FIXME: make them one line too), binary
-                // ones must not.
-                if binary_input {
-                    errors.push(("parse", e.to_string(), e.offset()));
-                }
+                // Text errors give a line and column instead of an offset.
+                let offset = if binary_input { e.offset() } else { Some(0) };
+                errors.push(("parse", e.to_string(), offset));
                 return errors;
             }
         };
@@ -212,6 +210,22 @@ fn check_in_process(bytes: &[u8]) -> Option<String> {
         }
         if let Err(e) = strip(&wasm, &StripOptions::default()) {
             errors.push(("strip", e.to_string(), e.offset()));
+        }
+        if let Err(e) = wasm_tool_lib::validate::validate(&wasm, wasmparser::WasmFeatures::all()) {
+            errors.push(("validate", e.to_string(), e.offset()));
+        }
+        // The IR reads without validating: a corrupted but well-formed module may refer to
+        // items that do not exist, which `emit` reports without an offset. Only panics and
+        // multi-line messages are problems here.
+        match wasm_tool_lib::Module::parse(&wasm) {
+            Ok(mut m) => {
+                let emitted = m.emit().and_then(|_| m.touch_all_bodies()).and_then(|_| m.emit());
+                if let Err(e) = emitted {
+                    errors.push(("ir", e.to_string(), Some(e.offset().unwrap_or(0))));
+                }
+            }
+            Err(e) if matches!(e.kind(), wasm_tool_lib::ErrorKind::Component { .. }) => {}
+            Err(e) => errors.push(("ir", e.to_string(), e.offset())),
         }
         let _ = wasm_tool_lib::print::func_at(&wasm, (wasm.len() / 2) as u64);
         errors
@@ -253,8 +267,7 @@ fn check_binary(bytes: &[u8], dir: &Path) -> Option<String> {
             Some(0) => {}
             Some(1) => {
                 let one_line = stderr.starts_with("error: ") && stderr.lines().count() == 1;
-                // FIXME: text errors carry a source snippet; only binaries are held to one line.
-                if !one_line && (bytes.starts_with(b"\0asm") || !stderr.starts_with("error: ")) {
+                if !one_line {
                     return Some(format!(
                         "{name}: stderr is not one `error:` line:\n{stderr}"
                     ));

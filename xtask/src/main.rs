@@ -1,5 +1,66 @@
 //! `cargo xtask`: project automation (corpus download, benchmarks, CI).
+//!
+//! Run it through the alias in `.cargo/config.toml`, which builds it with `--release`:
+//! `cargo xtask corpus`, `cargo xtask bench roundtrip [--iters N] [FILTER]`.
 
-fn main() -> anyhow::Result<()> {
-    anyhow::bail!("no xtask commands yet")
+mod bench;
+mod corpus;
+
+use anyhow::{Context, anyhow, bail};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  corpus [--list PATH]                    download the real-world corpus into corpus/
+  bench roundtrip [--iters N] [FILTER]    time parse+emit on the corpus against baselines
+
+environment:
+  WASM_TOOL_CORPUS   corpus directory (default: <workspace>/corpus)";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["corpus", rest @ ..] => {
+            let list = match rest {
+                [] => corpus::default_list_path(),
+                ["--list", path] => PathBuf::from(path),
+                _ => bail!("bad arguments to `corpus`\n\n{USAGE}"),
+            };
+            corpus::download_all(&list, &corpus::corpus_dir())
+        }
+        ["bench", "roundtrip", rest @ ..] => {
+            let opts = bench::Opts::parse(rest).map_err(|e| anyhow!("{e}\n\n{USAGE}"))?;
+            bench::roundtrip(&opts)
+        }
+        // Hidden: one measurement in a fresh process, so that its peak RSS is its own.
+        ["bench-child", tool, file, iters] => {
+            let iters = iters.parse().context("bad iteration count")?;
+            bench::child(tool, file.as_ref(), iters)
+        }
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown or missing command\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
 }

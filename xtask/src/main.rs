@@ -4,6 +4,7 @@
 //! `cargo xtask corpus`, `cargo xtask bench roundtrip [--iters N] [FILTER]`.
 
 mod bench;
+mod ci;
 mod corpus;
 
 use anyhow::{Context, anyhow, bail};
@@ -14,6 +15,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
+  ci                                      fmt, clippy, corpus, tests, docs: what CI runs
   corpus [--list PATH]                    download the real-world corpus into corpus/
   bench roundtrip [--iters N] [FILTER]    time parse+emit on the corpus against baselines
 
@@ -34,6 +36,7 @@ fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
+        ["ci"] => ci::run(),
         ["corpus", rest @ ..] => {
             let list = match rest {
                 [] => corpus::default_list_path(),

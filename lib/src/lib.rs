@@ -2,6 +2,7 @@
 //! stripping and inspection. It does no I/O: callers hand it bytes and get bytes or data back.
 
 pub mod error;
+pub mod info;
 pub mod input;
 pub mod ir;
 

@@ -29,6 +29,7 @@
 mod emit;
 pub mod error;
 pub mod features;
+pub mod info;
 pub mod input;
 pub mod ir;
 mod parse;

@@ -204,10 +204,19 @@ mod tests {
     fn wasmparser_messages_are_one_line() {
         let mut bad = b"\0asm\x01\0\0\0".to_vec();
         bad[3] = b'z';
-        let err = Error::from(wasmparser::Parser::new(0).parse_all(&bad).next().unwrap().unwrap_err());
+        let err = Error::from(
+            wasmparser::Parser::new(0)
+                .parse_all(&bad)
+                .next()
+                .unwrap()
+                .unwrap_err(),
+        );
         let msg = err.to_string();
         assert!(!msg.contains('\n'), "{msg}");
-        assert!(msg.starts_with("magic header not detected") && msg.ends_with("(at offset 0x0)"), "{msg}");
+        assert!(
+            msg.starts_with("magic header not detected") && msg.ends_with("(at offset 0x0)"),
+            "{msg}"
+        );
     }
 
     #[test]

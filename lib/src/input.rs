@@ -27,7 +27,10 @@ pub fn to_binary<'a>(bytes: &'a [u8], name: &str) -> Result<Cow<'a, [u8]>> {
         return Ok(Cow::Borrowed(bytes));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::malformed(0, "empty input: expected a WebAssembly binary or text module"));
+        return Err(Error::malformed(
+            0,
+            "empty input: expected a WebAssembly binary or text module",
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::malformed(
@@ -42,7 +45,12 @@ pub fn to_binary<'a>(bytes: &'a [u8], name: &str) -> Result<Cow<'a, [u8]>> {
 fn parse_text(text: &str, name: &str) -> Result<Vec<u8>> {
     let error = |e: wast::Error| {
         let (line, column) = e.span().linecol_in(text);
-        Error::new(ErrorKind::Text { path: name.to_string(), line: line + 1, column: column + 1, message: e.message() })
+        Error::new(ErrorKind::Text {
+            path: name.to_string(),
+            line: line + 1,
+            column: column + 1,
+            message: e.message(),
+        })
     };
     let buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
     let mut wat: wast::Wat<'_> = wast::parser::parse(&buf).map_err(error)?;

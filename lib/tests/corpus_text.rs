@@ -19,20 +19,23 @@ fn to_text(wasm: &[u8]) -> Vec<u8> {
 
 /// Whether two printed modules are equal, up to the order of their `@custom` lines.
 fn same_text(a: &[u8], b: &[u8]) -> bool {
-    let split = |t: &[u8]| {
-        let (mut custom, mut rest): (Vec<&[u8]>, Vec<&[u8]>) = t
-            .split(|&c| c == b'\n')
-            .partition(|line| line.trim_ascii_start().starts_with(b"(@custom"));
-        custom.sort();
-        rest.shrink_to_fit();
-        (custom, rest)
-    };
-    split(a) == split(b)
+    split_customs(a) == split_customs(b)
+}
+
+/// The `@custom` lines, sorted, and the other lines in order.
+fn split_customs(text: &[u8]) -> (Vec<&[u8]>, Vec<&[u8]>) {
+    let (mut custom, rest): (Vec<&[u8]>, Vec<&[u8]>) = text
+        .split(|&c| c == b'\n')
+        .partition(|line| line.trim_ascii_start().starts_with(b"(@custom"));
+    custom.sort();
+    (custom, rest)
 }
 
 #[test]
 fn corpus_print_parse_round_trip() {
-    let Some(mut modules) = support::corpus_modules() else { return };
+    let Some(mut modules) = support::corpus_modules() else {
+        return;
+    };
     modules.sort_by_key(|m| std::fs::metadata(&m.path).map(|m| m.len()).unwrap_or(0));
     let mut failures = Vec::new();
     for module in &modules {
@@ -45,14 +48,24 @@ fn corpus_print_parse_round_trip() {
                 continue;
             }
         };
-        if let Err(e) = wasm_tool_lib::validate::validate(&reparsed, wasmparser::WasmFeatures::all()) {
+        if let Err(e) =
+            wasm_tool_lib::validate::validate(&reparsed, wasmparser::WasmFeatures::all())
+        {
             failures.push(format!("{}: reparsed module is invalid: {e}", module.name));
             continue;
         }
         if !same_text(&to_text(&reparsed), &text) {
-            failures.push(format!("{}: reparsed module prints differently", module.name));
+            failures.push(format!(
+                "{}: reparsed module prints differently",
+                module.name
+            ));
         }
-        eprintln!("{}: {} bytes, {} bytes of text", module.name, wasm.len(), text.len());
+        eprintln!(
+            "{}: {} bytes, {} bytes of text",
+            module.name,
+            wasm.len(),
+            text.len()
+        );
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }

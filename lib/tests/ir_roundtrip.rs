@@ -32,10 +32,10 @@ fn modules(file: &TestFile<'static>) -> Vec<Vec<u8>> {
     };
     let mut out = Vec::new();
     for d in directives {
-        if let wast::WastDirective::Module(mut m) = d {
-            if let Ok(bytes) = m.encode() {
-                out.push(bytes);
-            }
+        if let wast::WastDirective::Module(mut m) = d
+            && let Ok(bytes) = m.encode()
+        {
+            out.push(bytes);
         }
     }
     out

@@ -56,7 +56,11 @@ fn main() -> ExitCode {
             // One line: the context chain joined with ": ", and any line break inside a
             // message (some wasmparser messages have them) folded into a space.
             let message = format!("{err:#}");
-            let message: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let message: Vec<&str> = message
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
             eprintln!("error: {}", message.join(" "));
             ExitCode::from(1)
         }

@@ -219,7 +219,10 @@ fn check_in_process(bytes: &[u8]) -> Option<String> {
         // multi-line messages are problems here.
         match wasm_tool_lib::Module::parse(&wasm) {
             Ok(mut m) => {
-                let emitted = m.emit().and_then(|_| m.touch_all_bodies()).and_then(|_| m.emit());
+                let emitted = m
+                    .emit()
+                    .and_then(|_| m.touch_all_bodies())
+                    .and_then(|_| m.emit());
                 if let Err(e) = emitted {
                     errors.push(("ir", e.to_string(), Some(e.offset().unwrap_or(0))));
                 }

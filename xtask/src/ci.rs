@@ -10,24 +10,47 @@ use std::process::Command;
 /// Runs every check; stops at the first failure.
 pub fn run() -> anyhow::Result<()> {
     let root = crate::workspace_root();
-    step("cargo fmt --check", cargo(&["fmt", "--all", "--", "--check"]))?;
+    step(
+        "cargo fmt --check",
+        cargo(&["fmt", "--all", "--", "--check"]),
+    )?;
     step(
         "cargo clippy",
-        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     eprintln!("==> cargo xtask corpus");
-    crate::corpus::download_all(&crate::corpus::default_list_path(), &crate::corpus::corpus_dir())?;
+    crate::corpus::download_all(
+        &crate::corpus::default_list_path(),
+        &crate::corpus::corpus_dir(),
+    )?;
     let mut test = cargo(&["test", "--workspace"]);
-    test.env("WASM_TOOL_REQUIRE_CORPUS", "1").env("INSTA_UPDATE", "no");
+    test.env("WASM_TOOL_REQUIRE_CORPUS", "1")
+        .env("INSTA_UPDATE", "no");
     step("cargo test", test)?;
     let mut doc = cargo(&["doc", "--workspace", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
     step("cargo doc", doc)?;
     eprintln!("==> one version of each wasm crate");
-    let out = cargo(&["tree", "--duplicates", "--edges", "normal", "-p", "wasm-tool-lib", "-p", "wasm-tool"])
-        .current_dir(&root)
-        .output()
-        .context("failed to run cargo tree")?;
+    let out = cargo(&[
+        "tree",
+        "--duplicates",
+        "--edges",
+        "normal",
+        "-p",
+        "wasm-tool-lib",
+        "-p",
+        "wasm-tool",
+    ])
+    .current_dir(&root)
+    .output()
+    .context("failed to run cargo tree")?;
     let tree = String::from_utf8_lossy(&out.stdout);
     let twice: Vec<&str> = tree
         .lines()
@@ -48,7 +71,9 @@ fn cargo(args: &[&str]) -> Command {
 
 fn step(name: &str, mut cmd: Command) -> anyhow::Result<()> {
     eprintln!("==> {name}");
-    let status = cmd.status().with_context(|| format!("failed to start {name}"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("failed to start {name}"))?;
     if !status.success() {
         bail!("{name} failed ({status})");
     }

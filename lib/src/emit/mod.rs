@@ -76,8 +76,12 @@ impl SpaceMap {
         let mut map = vec![REMOVED; slots];
         let mut next = 0u32;
         for id in order {
-            map[id as usize] = next;
-            next += 1;
+            // An id beyond the arena (an import naming a missing item) gets no index: the
+            // emitter reports the reference.
+            if let Some(slot) = map.get_mut(id as usize) {
+                *slot = next;
+                next += 1;
+            }
         }
         let identity =
             next as usize == slots && map.iter().enumerate().all(|(i, &x)| x == i as u32);
@@ -107,12 +111,6 @@ pub(crate) struct IndexMaps {
 
 impl IndexMaps {
     fn new(m: &Module) -> IndexMaps {
-        let imported = |f: fn(&ImportItem) -> Option<u32>| {
-            m.imports
-                .iter()
-                .filter_map(move |(_, imp)| f(&imp.item))
-                .collect::<Vec<_>>()
-        };
         let types = m.rec_groups.iter().flat_map(|g| {
             g.types
                 .iter()
@@ -121,76 +119,13 @@ impl IndexMaps {
         });
         IndexMaps {
             types: SpaceMap::build(m.types.slots(), types),
-            funcs: SpaceMap::build(
-                m.funcs.slots(),
-                imported(|i| match i {
-                    ImportItem::Func { func, .. } => Some(func.index()),
-                    _ => None,
-                })
-                .into_iter()
-                .chain(
-                    m.funcs
-                        .iter()
-                        .filter(|(_, f)| f.local().is_some())
-                        .map(|(id, _)| id.index()),
-                ),
-            ),
-            tables: SpaceMap::build(
-                m.tables.slots(),
-                imported(|i| match i {
-                    ImportItem::Table(t) => Some(t.index()),
-                    _ => None,
-                })
-                .into_iter()
-                .chain(
-                    m.tables
-                        .iter()
-                        .filter(|(_, t)| t.import.is_none())
-                        .map(|(id, _)| id.index()),
-                ),
-            ),
-            memories: SpaceMap::build(
-                m.memories.slots(),
-                imported(|i| match i {
-                    ImportItem::Memory(t) => Some(t.index()),
-                    _ => None,
-                })
-                .into_iter()
-                .chain(
-                    m.memories
-                        .iter()
-                        .filter(|(_, t)| t.import.is_none())
-                        .map(|(id, _)| id.index()),
-                ),
-            ),
-            globals: SpaceMap::build(
-                m.globals.slots(),
-                imported(|i| match i {
-                    ImportItem::Global(t) => Some(t.index()),
-                    _ => None,
-                })
-                .into_iter()
-                .chain(
-                    m.globals
-                        .iter()
-                        .filter(|(_, g)| matches!(g.kind, GlobalKind::Local(_)))
-                        .map(|(id, _)| id.index()),
-                ),
-            ),
-            tags: SpaceMap::build(
-                m.tags.slots(),
-                imported(|i| match i {
-                    ImportItem::Tag(t) => Some(t.index()),
-                    _ => None,
-                })
-                .into_iter()
-                .chain(
-                    m.tags
-                        .iter()
-                        .filter(|(_, t)| t.import.is_none())
-                        .map(|(id, _)| id.index()),
-                ),
-            ),
+            funcs: space(m, &m.funcs, ImportItem::func, |f| f.local().is_none()),
+            tables: space(m, &m.tables, ImportItem::table, |t| t.import.is_some()),
+            memories: space(m, &m.memories, ImportItem::memory, |t| t.import.is_some()),
+            globals: space(m, &m.globals, ImportItem::global, |g| {
+                matches!(g.kind, GlobalKind::Import(_))
+            }),
+            tags: space(m, &m.tags, ImportItem::tag, |t| t.import.is_some()),
             elems: SpaceMap::build(m.elems.slots(), m.elems.iter().map(|(id, _)| id.index())),
             datas: SpaceMap::build(m.datas.slots(), m.datas.iter().map(|(id, _)| id.index())),
         }
@@ -210,6 +145,22 @@ impl IndexMaps {
         .iter()
         .all(|s| s.identity)
     }
+}
+
+/// The index space of one kind of item: imported items first, in import order, then the
+/// defined ones in id order.
+fn space<I: ArenaId, T>(
+    m: &Module,
+    arena: &Arena<I, T>,
+    imported: fn(&ImportItem) -> Option<I>,
+    is_import: fn(&T) -> bool,
+) -> SpaceMap {
+    let imports = m.imports.iter().filter_map(|(_, imp)| imported(&imp.item));
+    let defined = arena
+        .iter()
+        .filter(|(_, t)| !is_import(t))
+        .map(|(id, _)| id);
+    SpaceMap::build(arena.slots(), imports.chain(defined).map(|id| id.index()))
 }
 
 /// A reference to a removed or unknown item, met while encoding.

@@ -100,6 +100,48 @@ pub enum ImportItem {
     Tag(TagId),
 }
 
+impl ImportItem {
+    /// The function, if this imports one.
+    pub fn func(&self) -> Option<FuncId> {
+        match *self {
+            ImportItem::Func { func, .. } => Some(func),
+            _ => None,
+        }
+    }
+
+    /// The table, if this imports one.
+    pub fn table(&self) -> Option<TableId> {
+        match *self {
+            ImportItem::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The memory, if this imports one.
+    pub fn memory(&self) -> Option<MemoryId> {
+        match *self {
+            ImportItem::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The global, if this imports one.
+    pub fn global(&self) -> Option<GlobalId> {
+        match *self {
+            ImportItem::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The tag, if this imports one.
+    pub fn tag(&self) -> Option<TagId> {
+        match *self {
+            ImportItem::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 /// A table.
 #[derive(Clone, Debug)]
 pub struct Table {

@@ -31,6 +31,38 @@ impl fmt::Display for FuncContext {
     }
 }
 
+impl FuncContext {
+    /// Names function `index` from a `name` custom section, when it has a name there. A
+    /// malformed name section gives the names read before the damage, or none: a bad name
+    /// section must never hide the error being reported.
+    pub fn lookup(
+        index: u32,
+        name_section: Option<&wasmparser::CustomSectionReader<'_>>,
+    ) -> FuncContext {
+        let name = name_section.and_then(|section| {
+            let wasmparser::KnownCustom::Name(reader) = section.as_known() else {
+                return None;
+            };
+            for subsection in reader {
+                let Ok(wasmparser::Name::Function(map)) = subsection else {
+                    continue;
+                };
+                for naming in map {
+                    match naming {
+                        Ok(naming) if naming.index == index => {
+                            return Some(naming.name.to_string());
+                        }
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+            None
+        });
+        FuncContext { index, name }
+    }
+}
+
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

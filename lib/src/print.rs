@@ -12,7 +12,7 @@
 
 use crate::{Error, ErrorKind, FuncContext};
 use std::io;
-use wasmparser::{BinaryReaderError, Name, Parser, Payload, TypeRef};
+use wasmparser::{BinaryReaderError, Parser, Payload, TypeRef};
 
 /// The default cap on indentation levels.
 pub const DEFAULT_MAX_INDENT: u32 = 32;
@@ -188,25 +188,9 @@ pub fn func_at(wasm: &[u8], offset: u64) -> Option<FuncContext> {
                 }
                 body += 1;
             }
-            Payload::CustomSection(custom) => {
-                let (Some(index), wasmparser::KnownCustom::Name(names)) =
-                    (index, custom.as_known())
-                else {
-                    continue;
-                };
-                for name in names {
-                    let Ok(Name::Function(map)) = name else {
-                        continue;
-                    };
-                    for naming in map {
-                        let Ok(naming) = naming else { break };
-                        if naming.index == index {
-                            return Some(FuncContext {
-                                index,
-                                name: Some(naming.name.to_string()),
-                            });
-                        }
-                    }
+            Payload::CustomSection(custom) if custom.name() == "name" => {
+                if let Some(index) = index {
+                    return Some(FuncContext::lookup(index, Some(&custom)));
                 }
             }
             _ => {}

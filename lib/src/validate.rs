@@ -19,8 +19,8 @@ use crate::{Error, ErrorKind, FuncContext, Result};
 use rayon::prelude::*;
 use wasmparser::{
     CustomSectionReader, Encoding, FuncToValidate, FuncValidator, FuncValidatorAllocations,
-    FunctionBody, KnownCustom, Name, Parser, Payload, ValType, ValidPayload, Validator,
-    ValidatorResources, WasmFeatures,
+    FunctionBody, Parser, Payload, ValType, ValidPayload, Validator, ValidatorResources,
+    WasmFeatures,
 };
 
 /// What was validated, for `--verbose` and `--json` output.
@@ -181,10 +181,7 @@ impl<'a> Walk<'a> {
         let Some((module, index, err)) = failure else {
             return Ok(());
         };
-        let name = self.name_sections[module]
-            .as_ref()
-            .and_then(|section| func_name(section, index));
-        let func = FuncContext { index, name };
+        let func = FuncContext::lookup(index, self.name_sections[module].as_ref());
         Err(Error::new(match err {
             BodyError::Malformed(source) => ErrorKind::BinaryInFunc { func, source },
             BodyError::Invalid(source) => ErrorKind::Invalid {
@@ -221,27 +218,6 @@ fn check_body(
     reader
         .finish_expression(&validator.visitor(reader.original_position()))
         .map_err(BodyError::Malformed)
-}
-
-/// The name of function `index` in a `name` section, if it has one. A malformed section gives
-/// the names read before the damage, or none.
-fn func_name(section: &CustomSectionReader<'_>, index: u32) -> Option<String> {
-    let KnownCustom::Name(reader) = section.as_known() else {
-        return None;
-    };
-    for subsection in reader {
-        let Ok(Name::Function(map)) = subsection else {
-            continue;
-        };
-        for naming in map {
-            match naming {
-                Ok(naming) if naming.index == index => return Some(naming.name.to_string()),
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]

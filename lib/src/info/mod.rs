@@ -582,11 +582,17 @@ impl<'a> Builder<'a> {
             start.name = name_of(start.index);
         }
         let code_size = self.code_size.max(1) as f64;
+        let mut first_export: BTreeMap<u32, &str> = BTreeMap::new();
+        for e in self.info.exports.iter().filter(|e| e.kind == "func") {
+            first_export.entry(e.index).or_insert(&e.name);
+        }
+        let export_of = |i: u32| first_export.get(&i).map(|s| s.to_string());
         self.info.largest_functions = largest
             .into_iter()
             .map(|(index, size)| FuncSize {
                 index,
                 name: name_of(index),
+                export: export_of(index),
                 size,
                 percent: size as f64 * 100.0 / code_size,
             })

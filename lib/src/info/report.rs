@@ -239,6 +239,8 @@ pub struct FuncSize {
     pub index: u32,
     /// Its name from the name section, raw (not demangled).
     pub name: Option<String>,
+    /// The first name it is exported under, if any (useful when there is no name section).
+    pub export: Option<String>,
     /// Body size in bytes (locals and code, without the size prefix).
     pub size: u64,
     /// Percentage of the code section payload.

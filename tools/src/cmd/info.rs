@@ -572,7 +572,12 @@ fn largest(out: &mut String, info: &ModuleInfo) {
                 f.index.to_string(),
                 f.size.to_string(),
                 format!("{:.1}%", f.percent),
-                f.name.clone().unwrap_or_default(),
+                // Without a name section, the export name still tells what the function is.
+                match (&f.name, &f.export) {
+                    (Some(name), _) => name.clone(),
+                    (None, Some(export)) => format!("(export \"{}\")", export.escape_debug()),
+                    (None, None) => String::new(),
+                },
             ]
         })
         .collect();

@@ -18,8 +18,8 @@ use crate::ir::*;
 use crate::{Error, ErrorKind, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use wasm_encoder::Section;
 use wasm_encoder::reencode::Reencode;
+use wasm_encoder::{Encode, Section};
 
 /// What [`Module::emit_with_report`] did beyond writing the module.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -253,7 +253,10 @@ struct Emitter<'m> {
 
 impl<'m> Emitter<'m> {
     fn new(m: &'m Module) -> Self {
-        let out = b"\0asm\x01\0\0\0".to_vec();
+        // The output is about the input's size: reserving it up front saves the copies (and
+        // the doubled peak memory) of growing the buffer.
+        let mut out = Vec::with_capacity(m.source.as_ref().map_or(0, |s| s.bytes.len()));
+        out.extend_from_slice(b"\0asm\x01\0\0\0");
         Emitter {
             m,
             maps: IndexMaps::new(m),
@@ -303,23 +306,39 @@ impl<'m> Emitter<'m> {
     /// Appends a section. When its contents equal those of the input's section `original`, the
     /// input's bytes are copied instead, so that a non-minimal size field survives too.
     fn write(&mut self, section: &impl Section, original: Option<std::ops::Range<usize>>) {
-        let mut encoded = Vec::new();
-        section.encode(&mut encoded);
-        if let (Some(range), Some(src)) = (original, &self.m.source) {
-            let old = &src.bytes[range];
-            let same = match (section_contents(&old[1..]), section_contents(&encoded)) {
-                (Some(old_contents), Some(new_contents)) => {
-                    old[0] == section.id() && old_contents == new_contents
-                }
-                _ => false,
-            };
-            if same {
-                self.out.extend_from_slice(old);
-                return;
-            }
+        self.write_with(section.id(), original, |out| section.encode(out));
+    }
+
+    /// Appends section `id`, whose size field and contents `encode` writes straight into the
+    /// output. When the contents equal those of the input's section `original`, the input's
+    /// bytes replace them, so that a non-minimal size field survives too.
+    fn write_with(
+        &mut self,
+        id: u8,
+        original: Option<std::ops::Range<usize>>,
+        encode: impl FnOnce(&mut Vec<u8>),
+    ) {
+        let start = self.out.len();
+        self.out.push(id);
+        encode(&mut self.out);
+        let (Some(range), Some(src)) = (original, &self.m.source) else {
+            return;
+        };
+        let old = &src.bytes[range];
+        let new = &self.out[start..];
+        if old == new {
+            return;
         }
-        self.out.push(section.id());
-        self.out.extend_from_slice(&encoded);
+        let same_contents = match (section_contents(&old[1..]), section_contents(&new[1..])) {
+            (Some(old_contents), Some(new_contents)) => {
+                old[0] == id && old_contents == new_contents
+            }
+            _ => false,
+        };
+        if same_contents {
+            self.out.truncate(start);
+            self.out.extend_from_slice(old);
+        }
     }
 
     fn customs(&mut self, after: Option<SectionId>, code_unchanged: bool) -> Result<()> {
@@ -560,25 +579,53 @@ impl<'m> Emitter<'m> {
                 }
             }
             SectionId::Code => self.code()?,
-            SectionId::Data => {
-                let mut s = wasm_encoder::DataSection::new();
-                for (_, d) in m.datas.iter() {
-                    match &d.kind {
-                        DataKind::Passive => s.passive(d.bytes.iter().copied()),
-                        DataKind::Active { memory, offset } => {
-                            let mut re = self.re();
-                            let mem = re.memory_index(memory.index()).map_err(err)?;
-                            s.active(
-                                mem,
-                                &code::encode_const_expr(offset, &mut re)?,
-                                d.bytes.iter().copied(),
-                            )
-                        }
-                    };
-                }
-                self.push(id, !s.is_empty(), &s);
-            }
+            SectionId::Data => self.data()?,
         }
+        Ok(())
+    }
+
+    /// Writes the data section segment by segment, each segment's bytes straight from the
+    /// input into the output (wasm-encoder's `DataSection` would hold a second copy).
+    fn data(&mut self) -> Result<()> {
+        let m = self.m;
+        if m.datas.is_empty() && !self.present(SectionId::Data) {
+            return Ok(());
+        }
+        // Each segment's header: its flags, memory, offset expression and length.
+        let mut headers = Vec::with_capacity(m.datas.len());
+        for (_, d) in m.datas.iter() {
+            let mut header = Vec::new();
+            match &d.kind {
+                DataKind::Passive => header.push(1),
+                DataKind::Active { memory, offset } => {
+                    let mut re = self.re();
+                    let mem = re.memory_index(memory.index()).map_err(reencode_error)?;
+                    if mem == 0 {
+                        header.push(0);
+                    } else {
+                        header.push(2);
+                        mem.encode(&mut header);
+                    }
+                    code::encode_const_expr(offset, &mut re)?.encode(&mut header);
+                }
+            }
+            d.bytes.len().encode(&mut header);
+            headers.push(header);
+        }
+        let mut count = Vec::new();
+        m.datas.len().encode(&mut count);
+        let size = count.len()
+            + headers.iter().map(Vec::len).sum::<usize>()
+            + m.datas.iter().map(|(_, d)| d.bytes.len()).sum::<usize>();
+        let original = self.original(SectionId::Data);
+        self.write_with(wasm_encoder::SectionId::Data as u8, original, |out| {
+            size.encode(out);
+            out.extend_from_slice(&count);
+            for (header, (_, d)) in headers.iter().zip(m.datas.iter()) {
+                out.extend_from_slice(header);
+                out.extend_from_slice(&d.bytes);
+            }
+        });
         Ok(())
     }
 

@@ -80,14 +80,14 @@ pub struct Import {
     pub item: ImportItem,
 }
 
-/// What an import provides.
+/// A module item as an import provides it or an export exposes it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ImportItem {
-    /// A function; `exact` for an exact function import (custom descriptors).
+pub enum ExternItem {
+    /// A function; `exact` for an exact function import or export (custom descriptors).
     Func {
         /// The function.
         func: FuncId,
-        /// Whether the import is of the exact type.
+        /// Whether the import or export is of the exact type.
         exact: bool,
     },
     /// A table.
@@ -100,8 +100,14 @@ pub enum ImportItem {
     Tag(TagId),
 }
 
-impl ImportItem {
-    /// The function, if this imports one.
+/// What an import provides.
+pub type ImportItem = ExternItem;
+
+/// What an export exposes.
+pub type ExportItem = ExternItem;
+
+impl ExternItem {
+    /// The function, if this is one.
     pub fn func(&self) -> Option<FuncId> {
         match *self {
             ImportItem::Func { func, .. } => Some(func),
@@ -109,7 +115,7 @@ impl ImportItem {
         }
     }
 
-    /// The table, if this imports one.
+    /// The table, if this is one.
     pub fn table(&self) -> Option<TableId> {
         match *self {
             ImportItem::Table(t) => Some(t),
@@ -117,7 +123,7 @@ impl ImportItem {
         }
     }
 
-    /// The memory, if this imports one.
+    /// The memory, if this is one.
     pub fn memory(&self) -> Option<MemoryId> {
         match *self {
             ImportItem::Memory(m) => Some(m),
@@ -125,7 +131,7 @@ impl ImportItem {
         }
     }
 
-    /// The global, if this imports one.
+    /// The global, if this is one.
     pub fn global(&self) -> Option<GlobalId> {
         match *self {
             ImportItem::Global(g) => Some(g),
@@ -133,7 +139,7 @@ impl ImportItem {
         }
     }
 
-    /// The tag, if this imports one.
+    /// The tag, if this is one.
     pub fn tag(&self) -> Option<TagId> {
         match *self {
             ImportItem::Tag(t) => Some(t),
@@ -196,26 +202,6 @@ pub struct Export {
     pub name: String,
     /// The exported item.
     pub item: ExportItem,
-}
-
-/// What an export provides.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ExportItem {
-    /// A function; `exact` for an exact function export (custom descriptors).
-    Func {
-        /// The function.
-        func: FuncId,
-        /// Whether the export is of the exact type.
-        exact: bool,
-    },
-    /// A table.
-    Table(TableId),
-    /// A memory.
-    Memory(MemoryId),
-    /// A global.
-    Global(GlobalId),
-    /// A tag.
-    Tag(TagId),
 }
 
 /// A constant expression, without its final `end`.

@@ -255,38 +255,19 @@ fn contents(out: &mut String, info: &ModuleInfo) {
     }
     table(out, None, &[Align::Left, Align::Left], &rows);
 
+    use Align::*;
     if !info.memories.is_empty() {
         heading(out, "Memories");
         let rows: Vec<Vec<String>> = info
             .memories
             .iter()
             .map(|m| {
-                vec![
-                    m.index.to_string(),
-                    if m.imported {
-                        "imported".into()
-                    } else {
-                        "defined".into()
-                    },
-                    if m.memory64 {
-                        "i64".into()
-                    } else {
-                        "i32".into()
-                    },
-                    format!("min {}", m.min),
-                    m.max
-                        .map(|x| format!("max {x}"))
-                        .unwrap_or_else(|| "no max".into()),
-                    format!("page {}", m.page_size),
-                    if m.shared {
-                        "shared".into()
-                    } else {
-                        String::new()
-                    },
-                ]
+                let detail = format!("page {}", m.page_size);
+                limits_row(
+                    m.index, m.imported, m.memory64, m.min, m.max, detail, m.shared,
+                )
             })
             .collect();
-        use Align::*;
         table(
             out,
             None,
@@ -300,32 +281,12 @@ fn contents(out: &mut String, info: &ModuleInfo) {
             .tables
             .iter()
             .map(|t| {
-                vec![
-                    t.index.to_string(),
-                    if t.imported {
-                        "imported".into()
-                    } else {
-                        "defined".into()
-                    },
-                    if t.table64 {
-                        "i64".into()
-                    } else {
-                        "i32".into()
-                    },
-                    format!("min {}", t.min),
-                    t.max
-                        .map(|x| format!("max {x}"))
-                        .unwrap_or_else(|| "no max".into()),
-                    t.element_type.clone(),
-                    if t.shared {
-                        "shared".into()
-                    } else {
-                        String::new()
-                    },
-                ]
+                let detail = t.element_type.clone();
+                limits_row(
+                    t.index, t.imported, t.table64, t.min, t.max, detail, t.shared,
+                )
             })
             .collect();
-        use Align::*;
         table(
             out,
             None,
@@ -333,6 +294,28 @@ fn contents(out: &mut String, info: &ModuleInfo) {
             &rows,
         );
     }
+}
+
+/// One row of the memories or tables list: index, origin, index type, limits, the kind's own
+/// detail (page size, element type), and whether it is shared.
+fn limits_row(
+    index: u32,
+    imported: bool,
+    is64: bool,
+    min: u64,
+    max: Option<u64>,
+    detail: String,
+    shared: bool,
+) -> Vec<String> {
+    vec![
+        index.to_string(),
+        if imported { "imported" } else { "defined" }.into(),
+        if is64 { "i64" } else { "i32" }.into(),
+        format!("min {min}"),
+        max.map_or_else(|| "no max".into(), |x| format!("max {x}")),
+        detail,
+        if shared { "shared" } else { "" }.into(),
+    ]
 }
 
 fn func_label(index: u32, name: Option<&str>) -> String {

@@ -34,6 +34,7 @@ pub mod input;
 pub mod ir;
 mod parse;
 pub mod print;
+pub mod size;
 pub mod strip;
 pub mod validate;
 

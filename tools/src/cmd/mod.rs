@@ -3,5 +3,6 @@
 pub mod info;
 pub mod parse;
 pub mod print;
+pub mod size;
 pub mod strip;
 pub mod validate;

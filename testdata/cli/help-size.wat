@@ -1,0 +1,4 @@
+;; The help text of `size` and of one of its views.
+;; RUN: size --help
+;; RUN: size paths --help
+(module)

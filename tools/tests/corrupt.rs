@@ -18,12 +18,14 @@ use wasm_tool_lib::print::{PrintOptions, print};
 use wasm_tool_lib::strip::{StripOptions, strip};
 
 /// The subcommands run through the binary, and whether each writes output (to `-o`).
-const COMMANDS: &[(&str, bool)] = &[
-    ("print", true),
-    ("validate", false),
-    ("strip", true),
-    ("info", false),
-    ("parse", true),
+const COMMANDS: &[(&[&str], bool)] = &[
+    (&["print"], true),
+    (&["validate"], false),
+    (&["strip"], true),
+    (&["info"], false),
+    (&["parse"], true),
+    (&["size", "top", "--retained"], false),
+    (&["size", "report"], true),
 ];
 
 /// How many mutated inputs per seed go through the binary (each through every command).
@@ -230,6 +232,14 @@ fn check_in_process(bytes: &[u8]) -> Option<String> {
             Err(e) if matches!(e.kind(), wasm_tool_lib::ErrorKind::Component { .. }) => {}
             Err(e) => errors.push(("ir", e.to_string(), e.offset())),
         }
+        match wasm_tool_lib::size::Profile::new(&wasm) {
+            Ok(profile) => {
+                let data = wasm_tool_lib::size::report::ReportData::new(&profile, "input");
+                let _ = wasm_tool_lib::size::report::render_html(&data);
+            }
+            Err(e) if matches!(e.kind(), wasm_tool_lib::ErrorKind::Component { .. }) => {}
+            Err(e) => errors.push(("size", e.to_string(), e.offset())),
+        }
         let _ = wasm_tool_lib::print::func_at(&wasm, (wasm.len() / 2) as u64);
         errors
     }));
@@ -260,7 +270,7 @@ fn check_binary(bytes: &[u8], dir: &Path) -> Option<String> {
     std::fs::write(&input, bytes).unwrap();
     for &(name, writes) in COMMANDS {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasm-tool"));
-        cmd.arg(name).arg(&input).env_remove("RUST_BACKTRACE");
+        cmd.args(name).arg(&input).env_remove("RUST_BACKTRACE");
         if writes {
             cmd.arg("-o").arg(dir.join("out"));
         }
@@ -272,11 +282,17 @@ fn check_binary(bytes: &[u8], dir: &Path) -> Option<String> {
                 let one_line = stderr.starts_with("error: ") && stderr.lines().count() == 1;
                 if !one_line {
                     return Some(format!(
-                        "{name}: stderr is not one `error:` line:\n{stderr}"
+                        "{}: stderr is not one `error:` line:\n{stderr}",
+                        name.join(" ")
                     ));
                 }
             }
-            status => return Some(format!("{name}: exit status {status:?}\n{stderr}")),
+            status => {
+                return Some(format!(
+                    "{}: exit status {status:?}\n{stderr}",
+                    name.join(" ")
+                ));
+            }
         }
     }
     None

@@ -61,3 +61,51 @@ fn growth_gate_exits_3_and_still_reports() {
         .unwrap();
     assert_eq!(shrink.code(), Some(0));
 }
+
+#[test]
+fn report_writes_one_self_contained_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = tmp.path().join("old.wasm");
+    let new = tmp.path().join("new.wasm");
+    let html = tmp.path().join("report.html");
+    std::fs::write(
+        &old,
+        wat::parse_str("(module (func $keep (export \"f\")))").unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        &new,
+        wat::parse_str("(module (func $keep (export \"f\") call $grown) (func $grown nop nop))")
+            .unwrap(),
+    )
+    .unwrap();
+    let out = wasm_tool()
+        .args(["size", "report"])
+        .arg(&old)
+        .arg(&new)
+        .arg("-o")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    // The items and the diff are in the embedded data; nothing is loaded from elsewhere.
+    assert!(
+        page.contains("\"grown\""),
+        "the new function is in the data"
+    );
+    assert!(page.contains("\"old_title\""), "two inputs give a diff");
+    for reference in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(reference), "the page loads `{reference}…`");
+    }
+}

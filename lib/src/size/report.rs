@@ -12,6 +12,9 @@
 //! markup. The template lives beside this file in `report/` (`page.html`, `report.css`,
 //! `report.js`); the output depends only on the data, so equal data gives equal bytes.
 
+mod data;
+
+pub use data::{DOMINATOR_CHILDREN, DOMINATOR_DEPTH, TOP_ROWS, TREE_CHILDREN};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use wasm_tool_lib::size::{
     self, DiffReport, DominatorsOptions, DominatorsReport, GarbageReport, GrowthLimit, ItemRow,
     MonosOptions, MonosReport, PathsOptions, PathsReport, Pattern, Profile, SectionsReport,
-    TopOptions, TopReport,
+    TopOptions, TopReport, report::ReportData,
 };
 
 /// Exit status of `size diff` when `--fail-if-growth` is exceeded.
@@ -43,6 +43,10 @@ const GROWTH_EXIT: i32 = 3;
   wasm-tool size monos app.wasm               Generic instantiations by family
   wasm-tool size diff old.wasm new.wasm --fail-if-growth 2%
   wasm-tool size top --format json app.wasm | jq '.rows[0]'
+  wasm-tool size report app.wasm -o report.html
+                                              Treemap, top items and dominators in one page
+  wasm-tool size report old.wasm new.wasm -o report.html
+                                              The same for the new build, with the diff
 
 Exit status:
   0  the report was written
@@ -71,6 +75,9 @@ enum View {
     Monos(MonosArgs),
     /// Growth and shrinkage per item and per section between two builds.
     Diff(DiffArgs),
+    /// A self-contained HTML page: zoomable treemap, top items, dominator tree, and with two
+    /// inputs the diff between them. It needs no network to open.
+    Report(ReportArgs),
 }
 
 /// Output format.
@@ -192,6 +199,18 @@ struct DiffArgs {
     fail_if_growth: Option<GrowthLimit>,
 }
 
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The module (with NEW given: the old build).
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// A newer build: the report shows it, with the diff from INPUT.
+    #[arg(value_name = "NEW")]
+    new: Option<PathBuf>,
+    #[clap(flatten)]
+    output: OutputArg,
+}
+
 fn parse_growth(s: &str) -> Result<GrowthLimit, String> {
     GrowthLimit::parse(s).map_err(|e| e.to_string())
 }
@@ -282,6 +301,19 @@ pub fn run(opts: Opts) -> Result<()> {
                 },
             );
             emit(&a.common.output, a.common.format, &r, || monos_table(&r))
+        }
+        View::Report(a) => {
+            let title = |p: &std::path::Path| p.display().to_string();
+            let data = match &a.new {
+                None => ReportData::new(&load(&a.input)?, &title(&a.input)),
+                Some(new) => ReportData::with_diff(
+                    &load(&a.input)?,
+                    &title(&a.input),
+                    &load(new)?,
+                    &title(new),
+                ),
+            };
+            a.output.write_text(&size::report::render_html(&data))
         }
         View::Diff(a) => {
             let old = load(&a.old)?;

@@ -403,7 +403,8 @@
   function drawLegend(kinds) {
     const legend = document.getElementById("legend");
     const order = Object.keys(KNOWN_COLOURS).filter((k) => kinds.has(k) && k !== "module");
-    const extra = [...kinds].filter((k) => !(k in KNOWN_COLOURS)).sort();
+    // "others" (items summed by the page or by the data) has its own hatched entry below.
+    const extra = [...kinds].filter((k) => !(k in KNOWN_COLOURS) && k !== "others").sort();
     for (const k of order.concat(extra)) {
       const s = el("span");
       const i = el("i");

@@ -21,6 +21,16 @@ pub struct Opts {
 }
 
 impl Opts {
+    /// Timed iterations per tool and file.
+    pub fn iters(&self) -> usize {
+        self.iters
+    }
+
+    /// Only files whose name contains this.
+    pub fn filter(&self) -> Option<&str> {
+        self.filter.as_deref()
+    }
+
     /// Parses `[--iters N] [FILTER]`.
     pub fn parse(args: &[&str]) -> anyhow::Result<Opts> {
         let mut opts = Opts {
@@ -178,7 +188,7 @@ fn measure(exe: &Path, tool: Tool, file: &Path, iters: usize) -> Outcome {
 }
 
 /// Cuts `text` to at most `max` characters, marking the cut.
-fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()
     } else {
@@ -188,7 +198,10 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// The `.wasm` files of the corpus directory that match `filter`, smallest first.
-fn corpus_files(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<(String, PathBuf, u64)>> {
+pub(crate) fn corpus_files(
+    dir: &Path,
+    filter: Option<&str>,
+) -> anyhow::Result<Vec<(String, PathBuf, u64)>> {
     let read = std::fs::read_dir(dir);
     let Ok(read) = read else {
         bail!(
@@ -216,7 +229,7 @@ fn corpus_files(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<(String,
     Ok(files)
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms >= 100.0 {
         format!("{ms:.0}")

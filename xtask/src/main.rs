@@ -4,6 +4,7 @@
 //! `cargo xtask corpus`, `cargo xtask bench roundtrip [--iters N] [FILTER]`.
 
 mod bench;
+mod bench_size;
 mod ci;
 mod corpus;
 
@@ -18,6 +19,7 @@ commands:
   ci                                      fmt, clippy, corpus, tests, docs: what CI runs
   corpus [--list PATH]                    download the real-world corpus into corpus/
   bench roundtrip [--iters N] [FILTER]    time parse+emit on the corpus against baselines
+  bench size [--iters N] [FILTER]         size profiler views against twiggy (when installed)
 
 environment:
   WASM_TOOL_CORPUS   corpus directory (default: <workspace>/corpus)";
@@ -44,6 +46,10 @@ fn run() -> anyhow::Result<()> {
                 _ => bail!("bad arguments to `corpus`\n\n{USAGE}"),
             };
             corpus::download_all(&list, &corpus::corpus_dir())
+        }
+        ["bench", "size", rest @ ..] => {
+            let opts = bench::Opts::parse(rest).map_err(|e| anyhow!("{e}\n\n{USAGE}"))?;
+            bench_size::size(&opts)
         }
         ["bench", "roundtrip", rest @ ..] => {
             let opts = bench::Opts::parse(rest).map_err(|e| anyhow!("{e}\n\n{USAGE}"))?;

@@ -526,3 +526,60 @@ fn treemap_zooms_from_a_link() {
         "{crumbs}"
     );
 }
+
+#[path = "support/mod.rs"]
+mod support;
+
+/// The report of real modules, built by the size profiler as `wasm-tool size report` builds it:
+/// a module written here (with a diff from an older build of it), and the largest and a
+/// mid-sized corpus module when the corpus is present.
+#[test]
+fn real_module_reports_render() {
+    let Some(browser) = browser() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = wat::parse_str(
+        r#"(module (memory 1) (func $main (export "main") call $work)
+             (func $work i32.const 1 drop) (data (i32.const 0) "v1"))"#,
+    )
+    .unwrap();
+    let new = wat::parse_str(
+        r#"(module (memory 1) (func $main (export "main") call $work call $more)
+             (func $work i32.const 1 drop) (func $more i32.const 2 drop)
+             (data (i32.const 0) "version two"))"#,
+    )
+    .unwrap();
+    let profile = |bytes: &[u8]| wasm_tool_lib::size::Profile::new(bytes).expect("profile");
+    let mut reports = vec![(
+        "wat".to_string(),
+        ReportData::with_diff(&profile(&old), "old.wasm", &profile(&new), "new.wasm"),
+    )];
+    for module in support::corpus_modules().unwrap_or_default() {
+        if module.name == "duckdb-mvp" || module.name == "photon" {
+            let bytes = std::fs::read(&module.path).unwrap();
+            reports.push((
+                module.name.clone(),
+                ReportData::new(&profile(&bytes), &module.name),
+            ));
+        }
+    }
+    for (name, data) in reports {
+        let page = write_page(dir.path(), &data);
+        let dom = dump_dom(&browser, &page, "");
+        let body = section(&dom, "<body", ">");
+        assert!(body.contains(r#"data-rendered="ok""#), "{name}: {body}");
+        let rects = number(section(&dom, r#"<div id="treemap-box""#, ">"), "data-rects");
+        assert!(rects > 0, "{name}: no treemap");
+        let rows = number(
+            section(&dom, r#"<div id="top-table""#, "</table>"),
+            "data-rows",
+        );
+        assert!(rows > 0, "{name}: empty table");
+        if data.diff.is_some() {
+            assert!(
+                !dom.contains(r#"data-view="diff" hidden"#),
+                "{name}: the diff tab is hidden"
+            );
+        }
+        println!("{name}: {rects} rectangles, {rows} table rows");
+    }
+}

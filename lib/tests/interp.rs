@@ -1,0 +1,114 @@
+//! The interpreter's embedding API: calls, traps with backtraces, limits, host functions,
+//! memory and globals, and a timing of a CPU-bound program.
+
+use std::time::Instant;
+use wasm_tool_lib::interp::{Config, Extern, FuncType, Linker, Store, TrapKind, Val, ValType};
+
+const FIB: &str = r#"(module
+    (func $fib (export "fib") (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+            (then (local.get 0))
+            (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                           (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+    (func $boom (export "boom") (param i32) (result i32)
+        (i32.div_u (i32.const 1) (local.get 0)))
+    (func $deep (export "deep") (call $deep))
+    (func $spin (export "spin") (loop $l (br $l))))"#;
+
+fn instance(config: Config) -> (Store, wasm_tool_lib::interp::Instance) {
+    let wasm = wat::parse_str(FIB).unwrap();
+    let mut store = Store::new(config);
+    let instance = store.instantiate(&wasm, &Linker::new()).unwrap();
+    (store, instance)
+}
+
+#[test]
+fn fib_and_timing() {
+    let (mut store, i) = instance(Config::default());
+    assert_eq!(
+        store.call(i, "fib", &[Val::I32(20)]).unwrap(),
+        [Val::I32(6765)]
+    );
+    let start = Instant::now();
+    assert_eq!(
+        store.call(i, "fib", &[Val::I32(27)]).unwrap(),
+        [Val::I32(196_418)]
+    );
+    println!("fib(27): {:?}", start.elapsed());
+}
+
+#[test]
+fn traps_carry_kind_and_backtrace() {
+    let (mut store, i) = instance(Config::default());
+    let trap = store.call(i, "boom", &[Val::I32(0)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::IntegerDivideByZero);
+    assert_eq!(trap.backtrace[0].name.as_deref(), Some("boom"));
+    assert_eq!(
+        trap.to_string(),
+        "trap: integer divide by zero (in func 1 `boom`)"
+    );
+    let trap = store.call(i, "deep", &[]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::CallStackExhausted);
+    assert_eq!(trap.backtrace.len(), 10_000);
+}
+
+#[test]
+fn fuel_bounds_execution() {
+    let (mut store, i) = instance(Config {
+        fuel: Some(1_000),
+        ..Config::default()
+    });
+    let trap = store.call(i, "spin", &[]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::OutOfFuel);
+    assert_eq!(store.fuel_left(), Some(0));
+    assert_eq!(store.call(i, "fib", &[Val::I32(3)]).unwrap(), [Val::I32(2)]);
+}
+
+#[test]
+fn host_functions_memory_and_globals() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (import "env" "double" (func $double (param i32) (result i32)))
+            (import "env" "g" (global $g (mut i32)))
+            (memory (export "mem") 1 2)
+            (global (export "counter") (mut i64) (i64.const 5))
+            (func (export "run") (param i32) (result i32)
+                (i32.store (i32.const 8) (call $double (local.get 0)))
+                (global.set $g (i32.load (i32.const 8)))
+                (memory.grow (i32.const 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let mut linker = Linker::new();
+    let double = store.add_host_func(FuncType::new([ValType::I32], [ValType::I32]), |args| {
+        let Val::I32(x) = args[0] else { unreachable!() };
+        Ok(vec![Val::I32(x * 2)])
+    });
+    linker.define("env", "double", double);
+    let g = store.add_global(Val::I32(0), true);
+    linker.define("env", "g", g);
+    let i = store.instantiate(&wasm, &linker).unwrap();
+    assert_eq!(
+        store.call(i, "run", &[Val::I32(21)]).unwrap(),
+        [Val::I32(1)]
+    );
+    let Extern::Global(g) = g else { unreachable!() };
+    assert_eq!(store.global(g), Some(Val::I32(42)));
+    let Some(Extern::Memory(m)) = store.export(i, "mem") else {
+        panic!("no memory")
+    };
+    assert_eq!(store.memory(m).unwrap().data()[8], 42);
+    assert_eq!(store.memory(m).unwrap().pages(), 2);
+    assert_eq!(
+        store.call(i, "run", &[Val::I32(1)]).unwrap(),
+        [Val::I32(-1)]
+    );
+    let Some(Extern::Global(counter)) = store.export(i, "counter") else {
+        panic!("no global")
+    };
+    assert!(store.set_global(counter, Val::I64(7)));
+    assert!(!store.set_global(counter, Val::I32(7)));
+    assert_eq!(store.global(counter), Some(Val::I64(7)));
+    let err = store.call(i, "run", &[Val::I64(1)]).unwrap_err();
+    assert!(matches!(err.kind, TrapKind::BadInvocation(_)));
+}

@@ -43,6 +43,7 @@ subcommands! {
     (validate, "validate")
     (strip, "strip")
     (info, "info", alias = "objdump")
+    (wast, "wast")
 }
 
 fn main() -> ExitCode {

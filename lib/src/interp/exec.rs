@@ -274,7 +274,8 @@ fn run(
                     code: c, instance, ..
                 } => {
                     let new_fp = sp - c.params as usize;
-                    if frames.len() + 1 >= max_depth || new_fp + c.max_height as usize > stack.len() {
+                    if frames.len() + 1 >= max_depth || new_fp + c.max_height as usize > stack.len()
+                    {
                         break Err(TrapKind::CallStackExhausted);
                     }
                     frames.push(Frame {

@@ -231,7 +231,8 @@ impl Runner {
             WastDirective::AssertExhaustion { call, message, .. } => {
                 outcome(match self.invoke(&call) {
                     Ok(values) => Err(Stop::Fail(format!(
-                        "expected exhaustion `{message}`, got {values:?}"
+                        "expected exhaustion `{message}`, got {}",
+                        show_vals(&values)
                     ))),
                     Err(Stop::Fail(why)) => match_trap(&why, message),
                     Err(skip) => Err(skip),
@@ -351,7 +352,11 @@ impl Runner {
                 return Err(Stop::Skip("component-model results".into()));
             };
             if !matches_ret(*value, want)? {
-                return Err(Stop::Fail(format!("expected {want:?}, got {got:?}")));
+                return Err(Stop::Fail(format!(
+                    "expected {}, got {}",
+                    show_rets(expected),
+                    show_vals(&got)
+                )));
             }
         }
         Ok(())
@@ -360,7 +365,8 @@ impl Runner {
     fn assert_trap(&mut self, exec: WastExecute<'_>, message: &str) -> Result<(), Stop> {
         match self.execute(exec) {
             Ok(values) => Err(Stop::Fail(format!(
-                "expected trap `{message}`, got {values:?}"
+                "expected trap `{message}`, got {}",
+                show_vals(&values)
             ))),
             Err(Stop::Fail(why)) => match_trap(&why, message),
             Err(skip) => Err(skip),
@@ -378,6 +384,49 @@ fn match_trap(got: &str, expected: &str) -> Result<(), Stop> {
             "expected trap `{expected}`, got `{got}`"
         )))
     }
+}
+
+/// Values as `i32:1 f32:nan (0x7fc00000)`, or `nothing`.
+fn show_vals(values: &[Val]) -> String {
+    if values.is_empty() {
+        return "nothing".into();
+    }
+    values
+        .iter()
+        .map(Val::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Expected results in the same form as [`show_vals`].
+fn show_rets(rets: &[WastRet<'_>]) -> String {
+    fn one(ret: &WastRetCore<'_>) -> String {
+        match ret {
+            WastRetCore::I32(v) => Val::I32(*v).to_string(),
+            WastRetCore::I64(v) => Val::I64(*v).to_string(),
+            WastRetCore::F32(NanPattern::Value(v)) => Val::F32(v.bits).to_string(),
+            WastRetCore::F64(NanPattern::Value(v)) => Val::F64(v.bits).to_string(),
+            WastRetCore::F32(NanPattern::CanonicalNan) => "f32:nan:canonical".into(),
+            WastRetCore::F32(NanPattern::ArithmeticNan) => "f32:nan:arithmetic".into(),
+            WastRetCore::F64(NanPattern::CanonicalNan) => "f64:nan:canonical".into(),
+            WastRetCore::F64(NanPattern::ArithmeticNan) => "f64:nan:arithmetic".into(),
+            WastRetCore::Either(options) => {
+                let options: Vec<String> = options.iter().map(one).collect();
+                format!("either({})", options.join(" | "))
+            }
+            other => format!("{other:?}"),
+        }
+    }
+    if rets.is_empty() {
+        return "nothing".into();
+    }
+    rets.iter()
+        .map(|r| match r {
+            WastRet::Core(r) => one(r),
+            other => format!("{other:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, Stop> {

@@ -5,3 +5,4 @@ pub mod parse;
 pub mod print;
 pub mod strip;
 pub mod validate;
+pub mod wast;

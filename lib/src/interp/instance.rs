@@ -27,7 +27,7 @@ fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => return Err(unsupported("simd value type v128")),
         wasmparser::ValType::Ref(r) => {
-            return Err(unsupported(format!("reference-types value type {r}")));
+            return Err(unsupported(format!("reference_types value type {r}")));
         }
     })
 }
@@ -35,7 +35,7 @@ fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
 fn table_type(ty: &wasmparser::TableType) -> Result<(u32, Option<u32>), InstantiateError> {
     if ty.element_type != RefType::FUNCREF || ty.table64 || ty.shared {
         return Err(unsupported(format!(
-            "reference-types table of {}",
+            "reference_types table of {}",
             ty.element_type
         )));
     }
@@ -44,7 +44,7 @@ fn table_type(ty: &wasmparser::TableType) -> Result<(u32, Option<u32>), Instanti
 
 fn memory_type(ty: &wasmparser::MemoryType) -> Result<(u32, Option<u32>), InstantiateError> {
     if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(unsupported("memory64, shared or custom-page-size memory"));
+        return Err(unsupported("memory64, threads or custom_page_sizes memory"));
     }
     Ok((ty.initial as u32, ty.maximum.map(|m| m as u32)))
 }
@@ -105,7 +105,8 @@ pub(crate) fn instantiate(
         match &payload {
             Payload::TypeSection(reader) => {
                 for group in reader.clone().into_iter_err_on_gc_types() {
-                    let ty = group?;
+                    let ty =
+                        group.map_err(|_| unsupported("gc types (recursion groups, subtyping)"))?;
                     let params: Result<Vec<_>, _> =
                         ty.params().iter().map(|t| val_type(*t)).collect();
                     let results: Result<Vec<_>, _> =
@@ -137,7 +138,7 @@ pub(crate) fn instantiate(
                 for table in reader.clone() {
                     let table = table?;
                     if !matches!(table.init, wasmparser::TableInit::RefNull) {
-                        return Err(unsupported("function-references table initializer"));
+                        return Err(unsupported("function_references table initializer"));
                     }
                     tables.push(table_type(&table.ty)?);
                 }
@@ -147,13 +148,13 @@ pub(crate) fn instantiate(
                     memories.push(memory_type(&memory?)?);
                 }
             }
-            Payload::TagSection(_) => return Err(unsupported("exception-handling tag section")),
+            Payload::TagSection(_) => return Err(unsupported("exceptions tag section")),
             Payload::GlobalSection(reader) => {
                 for global in reader.clone() {
                     let global = global?;
                     let ty = val_type(global.ty.content_type)?;
                     if global.ty.shared {
-                        return Err(unsupported("shared-everything-threads shared global"));
+                        return Err(unsupported("shared_everything_threads shared global"));
                     }
                     globals.push((ty, global.ty.mutable, global.init_expr));
                 }
@@ -221,7 +222,7 @@ pub(crate) fn instantiate(
         };
         let Some(found) = found else {
             if let TypeRef::Tag(_) = import.ty {
-                return Err(unsupported("exception-handling tag import"));
+                return Err(unsupported("exceptions tag import"));
             }
             return Err(InstantiateError::Link(format!(
                 "unknown import `{}.{}`",
@@ -262,7 +263,7 @@ pub(crate) fn instantiate(
                 }
                 global_addrs.push(addr);
             }
-            (TypeRef::Tag(_), _) => return Err(unsupported("exception-handling tag import")),
+            (TypeRef::Tag(_), _) => return Err(unsupported("exceptions tag import")),
             _ => return Err(incompatible()),
         }
     }
@@ -343,7 +344,7 @@ pub(crate) fn instantiate(
             ExternalKind::Table => Extern::Table(table_addrs[export.index as usize]),
             ExternalKind::Memory => Extern::Memory(memory_addrs[export.index as usize]),
             ExternalKind::Global => Extern::Global(global_addrs[export.index as usize]),
-            ExternalKind::Tag => return Err(unsupported("exception-handling tag export")),
+            ExternalKind::Tag => return Err(unsupported("exceptions tag export")),
         };
         export_map.insert(export.name.to_string(), item);
     }
@@ -363,7 +364,7 @@ pub(crate) fn instantiate(
             continue;
         };
         let ElementItems::Functions(items) = &element.items else {
-            return Err(unsupported("reference-types element expressions"));
+            return Err(unsupported("reference_types element expressions"));
         };
         let mut funcs = Vec::new();
         for f in items.clone() {

@@ -239,7 +239,7 @@ impl Translator<'_> {
     fn memarg(&self, op: &Operator<'_>, memarg: &MemArg) -> Result<u32, InstantiateError> {
         if memarg.target != wasmparser::MemArgTarget::Memory(0) || memarg.ordering.is_some() {
             return Err(InstantiateError::Unsupported(format!(
-                "multi-memory or threads operator {}",
+                "multi_memory or threads operator {}",
                 describe(op).1,
             )));
         }
@@ -436,13 +436,13 @@ impl Translator<'_> {
                 if mem != 0 =>
             {
                 return Err(InstantiateError::Unsupported(format!(
-                    "multi-memory operator {} on memory {mem}",
+                    "multi_memory operator {} on memory {mem}",
                     describe(op).1
                 )));
             }
             Operator::MemoryCopy { dst_mem, src_mem } if dst_mem != 0 || src_mem != 0 => {
                 return Err(InstantiateError::Unsupported(
-                    "multi-memory operator MemoryCopy".to_string(),
+                    "multi_memory operator MemoryCopy".to_string(),
                 ));
             }
             Operator::MemorySize { .. } => self.emit_if(live, Op::MemorySize),

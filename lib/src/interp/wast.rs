@@ -100,6 +100,11 @@ struct Runner {
     features: WasmFeatures,
     current: Option<Slot>,
     named: BTreeMap<String, Slot>,
+    /// Encoded `module definition`s by name, or why they could not be encoded.
+    definitions: BTreeMap<String, Result<Vec<u8>, String>>,
+    last_definition: Option<Result<Vec<u8>, String>>,
+    /// Names registered for instances that could not run, with the reason.
+    unavailable: BTreeMap<String, String>,
 }
 
 /// The error of a step: a failure, or a reason to skip.
@@ -165,6 +170,9 @@ impl Runner {
             features,
             current: None,
             named: BTreeMap::new(),
+            definitions: BTreeMap::new(),
+            last_definition: None,
+            unavailable: BTreeMap::new(),
         }
     }
 
@@ -181,43 +189,100 @@ impl Runner {
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Instance, InstantiateError> {
+        if let Some(why) = self.imports_unavailable(wasm) {
+            return Err(InstantiateError::Unsupported(why));
+        }
         self.store.instantiate(wasm, &self.linker)
+    }
+
+    /// Why a module cannot be linked, when it imports from a registered name whose instance could
+    /// not be run: the reason it could not.
+    fn imports_unavailable(&self, wasm: &[u8]) -> Option<String> {
+        if self.unavailable.is_empty() {
+            return None;
+        }
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            let Ok(wasmparser::Payload::ImportSection(reader)) = payload else {
+                continue;
+            };
+            for import in reader.into_imports().flatten() {
+                if let Some(why) = self.unavailable.get(import.module) {
+                    return Some(format!(
+                        "imports from `{}`, which could not run: {}",
+                        import.module,
+                        why.strip_prefix("unsupported: ").unwrap_or(why)
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    /// Instantiates an encoded module (or records why it could not be), as the current instance
+    /// and under `name`.
+    fn instantiate_into(&mut self, name: Option<String>, wasm: Result<Vec<u8>, Stop>) -> Outcome {
+        let result = wasm.and_then(|wasm| {
+            self.instantiate(&wasm).map_err(|err| match err {
+                InstantiateError::Unsupported(what) => Stop::Skip(format!("unsupported: {what}")),
+                other => Stop::Fail(format!("instantiation failed: {other}")),
+            })
+        });
+        let slot = match &result {
+            Ok(instance) => Ok(*instance),
+            Err(Stop::Skip(why) | Stop::Fail(why)) => Err(why.clone()),
+        };
+        if let Some(name) = name {
+            self.named.insert(name, slot.clone());
+        }
+        self.current = Some(slot);
+        outcome(result.map(|_| ()))
     }
 
     fn directive(&mut self, directive: WastDirective<'_>) -> Outcome {
         match directive {
             WastDirective::Module(mut module) => {
                 let name = module.name().map(|id| id.name().to_string());
+                let result = encode(&mut module);
+                self.instantiate_into(name, result)
+            }
+            WastDirective::ModuleDefinition(mut module) => {
+                let name = module.name().map(|id| id.name().to_string());
                 let result = encode(&mut module).and_then(|wasm| {
-                    self.instantiate(&wasm).map_err(|err| match err {
-                        InstantiateError::Unsupported(what) => {
-                            Stop::Skip(format!("unsupported: {what}"))
-                        }
-                        other => Stop::Fail(format!("instantiation failed: {other}")),
-                    })
+                    validate(&wasm, self.features)
+                        .map(|_| wasm)
+                        .map_err(|e| Stop::Fail(format!("invalid: {e}")))
                 });
-                let slot = match &result {
-                    Ok(instance) => Ok(*instance),
+                let stored = match &result {
+                    Ok(wasm) => Ok(wasm.clone()),
                     Err(Stop::Skip(why) | Stop::Fail(why)) => Err(why.clone()),
                 };
                 if let Some(name) = name {
-                    self.named.insert(name, slot.clone());
+                    self.definitions.insert(name, stored.clone());
                 }
-                self.current = Some(slot);
+                self.last_definition = Some(stored);
                 outcome(result.map(|_| ()))
             }
-            WastDirective::ModuleDefinition(mut module) => {
-                outcome(encode(&mut module).and_then(|wasm| {
-                    validate(&wasm, self.features)
-                        .map(|_| ())
-                        .map_err(|e| Stop::Fail(format!("invalid: {e}")))
-                }))
-            }
-            WastDirective::ModuleInstance { .. } => {
-                Outcome::Skipped("module instances of definitions are not supported".into())
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let definition = match module {
+                    Some(id) => self.definitions.get(id.name()).cloned(),
+                    None => self.last_definition.clone(),
+                };
+                let result = match definition {
+                    Some(Ok(wasm)) => Ok(wasm),
+                    Some(Err(why)) => Err(Stop::Skip(why)),
+                    None => Err(Stop::Fail("no module definition to instantiate".into())),
+                };
+                self.instantiate_into(instance.map(|id| id.name().to_string()), result)
             }
             WastDirective::Register { name, module, .. } => {
-                outcome(self.instance(module).map(|instance| {
+                let result = self.instance(module);
+                if let Err(Stop::Skip(why) | Stop::Fail(why)) = &result {
+                    self.unavailable.insert(name.to_string(), why.clone());
+                }
+                outcome(result.map(|instance| {
+                    self.unavailable.remove(name);
                     self.linker.define_instance(&self.store, name, instance);
                 }))
             }

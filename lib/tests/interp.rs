@@ -112,3 +112,63 @@ fn host_functions_memory_and_globals() {
     let err = store.call(i, "run", &[Val::I64(1)]).unwrap_err();
     assert!(matches!(err.kind, TrapKind::BadInvocation(_)));
 }
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let wasm = wat::parse_str(FIB).unwrap();
+    // Cut at a section boundary the module may still be valid; elsewhere it is an error.
+    let mut errors = 0;
+    for len in 0..wasm.len() {
+        let mut store = Store::new(Config::default());
+        errors += usize::from(store.instantiate(&wasm[..len], &Linker::new()).is_err());
+    }
+    assert!(
+        errors + 5 >= wasm.len(),
+        "{errors} errors for {} cuts",
+        wasm.len()
+    );
+    for i in 8..wasm.len() {
+        let mut bytes = wasm.clone();
+        bytes[i] ^= 0x41;
+        let mut store = Store::new(Config {
+            fuel: Some(100_000),
+            max_call_depth: 200,
+            ..Config::default()
+        });
+        if let Ok(instance) = store.instantiate(&bytes, &Linker::new()) {
+            for name in ["fib", "boom", "deep", "spin"] {
+                let _ = store.call(instance, name, &[Val::I32(20)]);
+                let _ = store.call(instance, name, &[]);
+            }
+        }
+    }
+    let huge = wat::parse_str("(module (table 4000000000 funcref))").unwrap();
+    let mut store = Store::new(Config::default());
+    let err = store.instantiate(&huge, &Linker::new()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("limit exceeded: table of 4000000000 elements"),
+        "{err}"
+    );
+}
+
+#[test]
+fn loop_timing() {
+    let wasm = wat::parse_str(
+        r#"(module (func (export "sum") (param $n i32) (result i64) (local $acc i64)
+            (loop $l
+                (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n))))
+                (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.get $acc)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+    let start = Instant::now();
+    let n = 10_000_000i64;
+    assert_eq!(
+        store.call(i, "sum", &[Val::I32(n as i32)]).unwrap(),
+        [Val::I64(n * (n + 1) / 2)]
+    );
+    println!("sum loop of 10M iterations: {:?}", start.elapsed());
+}

@@ -282,6 +282,12 @@ pub(crate) fn instantiate(
         });
     }
     for (min, max) in &tables {
+        if *min > store.config.max_table_elements {
+            return Err(InstantiateError::Limit(format!(
+                "table of {min} elements (the limit is {})",
+                store.config.max_table_elements
+            )));
+        }
         let Extern::Table(addr) = store.add_table(*min, *max) else {
             unreachable!("add_table gives a table")
         };

@@ -55,6 +55,8 @@ pub struct Config {
     pub max_stack_cells: u32,
     /// The most pages a memory may have.
     pub max_memory_pages: u32,
+    /// The most entries a table may have.
+    pub max_table_elements: u32,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             max_call_depth: 10_000,
             max_stack_cells: 1 << 20,
             max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
         }
     }
 }
@@ -79,7 +82,7 @@ pub enum InstantiateError {
     Unsupported(String),
     /// An import is missing or has the wrong type.
     Link(String),
-    /// A limit of the [`Config`] was exceeded (a memory too large).
+    /// A limit of the [`Config`] was exceeded (a memory or table too large).
     Limit(String),
     /// Initialization (a segment, the start function) trapped.
     Trap(Trap),

@@ -172,3 +172,32 @@ fn loop_timing() {
     );
     println!("sum loop of 10M iterations: {:?}", start.elapsed());
 }
+
+#[test]
+fn element_expressions_fill_the_table() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (type $t (func (result i32)))
+            (table 3 funcref)
+            (elem (i32.const 0) funcref (ref.func $a) (ref.null func) (ref.func $b))
+            (func $a (result i32) (i32.const 1))
+            (func $b (result i32) (i32.const 2))
+            (func (export "call") (param i32) (result i32)
+                (call_indirect (type $t) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+    assert_eq!(
+        store.call(i, "call", &[Val::I32(0)]).unwrap(),
+        [Val::I32(1)]
+    );
+    assert_eq!(
+        store.call(i, "call", &[Val::I32(2)]).unwrap(),
+        [Val::I32(2)]
+    );
+    let trap = store.call(i, "call", &[Val::I32(1)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::UninitializedElement);
+    let trap = store.call(i, "call", &[Val::I32(3)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::UndefinedElement);
+}

@@ -78,6 +78,25 @@ fn eval_const(
     value.ok_or_else(|| unsupported("empty constant expression"))
 }
 
+/// Evaluates an element expression of a `funcref` table: `ref.func` or `ref.null`.
+fn eval_ref(funcs: &[u32], expr: &ConstExpr<'_>) -> Result<u32, InstantiateError> {
+    let mut reader = expr.get_operators_reader();
+    let mut value = None;
+    while !reader.eof() {
+        match reader.read()? {
+            Operator::RefFunc { function_index } => value = Some(funcs[function_index as usize]),
+            Operator::RefNull { .. } => value = Some(super::table::NULL),
+            Operator::End => {}
+            other => {
+                return Err(unsupported(format!(
+                    "element expression operator {other:?}"
+                )));
+            }
+        }
+    }
+    value.ok_or_else(|| unsupported("empty element expression"))
+}
+
 /// Instantiates `wasm` into `store`.
 pub(crate) fn instantiate(
     store: &mut Store,
@@ -369,12 +388,18 @@ pub(crate) fn instantiate(
         else {
             continue;
         };
-        let ElementItems::Functions(items) = &element.items else {
-            return Err(unsupported("reference_types element expressions"));
-        };
         let mut funcs = Vec::new();
-        for f in items.clone() {
-            funcs.push(func_addrs[f? as usize]);
+        match &element.items {
+            ElementItems::Functions(items) => {
+                for f in items.clone() {
+                    funcs.push(func_addrs[f? as usize]);
+                }
+            }
+            ElementItems::Expressions(_, exprs) => {
+                for expr in exprs.clone() {
+                    funcs.push(eval_ref(&func_addrs, &expr?)?);
+                }
+            }
         }
         let offset = eval_const(store, &global_addrs, offset_expr)? as u32;
         let table_addr = table_addrs[table_index.unwrap_or(0) as usize];

@@ -50,6 +50,10 @@ fn traps_carry_kind_and_backtrace() {
     let trap = store.call(i, "deep", &[]).unwrap_err();
     assert_eq!(trap.kind, TrapKind::CallStackExhausted);
     assert_eq!(trap.backtrace.len(), 10_000);
+    assert!(
+        trap.to_string().ends_with("func 2 `deep` <- 9990 more)"),
+        "{trap}"
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! 64-bit cells and a Vec of frames (wasm calls never recurse on the host stack).
 //!
 //! A frame's parameters and locals live in the value stack from its base `fp`; operands sit above
-//! them. Fuel is one unit per executed op. Calls check the call depth and that the callee's
+//! them. Fuel is one unit per executed op (the loop is compiled without the check when fuel is
+//! unlimited). Calls check the call depth and that the callee's
 //! precomputed maximum stack height fits, so deep recursion traps with "call stack exhausted".
 
 use super::code::{FuncCode, Op};
@@ -119,7 +120,11 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
     for (i, a) in args.iter().enumerate() {
         stack[i] = a.to_cell();
     }
-    let result = run(store, &mut stack, func, mem, args.len(), &mut fuel);
+    let result = if store.config.fuel.is_some() {
+        run::<true>(store, &mut stack, func, mem, args.len(), &mut fuel)
+    } else {
+        run::<false>(store, &mut stack, func, mem, args.len(), &mut fuel)
+    };
     if store.config.fuel.is_some() {
         store.fuel_left = Some(fuel);
     }
@@ -146,8 +151,9 @@ fn mem_data_mut(memories: &mut [Memory], mem: usize) -> &mut [u8] {
 }
 
 /// Runs from an entry frame whose `params` arguments are at the bottom of the stack; returns the
-/// number of result cells left there.
-fn run(
+/// number of result cells left there. `FUEL` says whether fuel is counted: without a limit the
+/// loop is compiled without the check.
+fn run<const FUEL: bool>(
     store: &mut Store,
     stack: &mut [u64],
     entry: u32,
@@ -177,6 +183,7 @@ fn run(
         )));
     };
     let mut code: &FuncCode = entry_code;
+    let mut ops: &[Op] = &code.ops;
     let mut func = entry;
     let mut mem = entry_mem;
     let mut pc: usize = 0;
@@ -289,6 +296,7 @@ fn run(
                     sp += c.locals as usize;
                     fp = new_fp;
                     code = c;
+                    ops = &c.ops;
                     pc = 0;
                     func = callee as u32;
                     mem = instances[*instance as usize]
@@ -327,11 +335,13 @@ fn run(
     }
 
     let result: Result<usize, TrapKind> = loop {
-        if fuel_left == 0 {
-            break Err(TrapKind::OutOfFuel);
+        if FUEL {
+            if fuel_left == 0 {
+                break Err(TrapKind::OutOfFuel);
+            }
+            fuel_left -= 1;
         }
-        fuel_left -= 1;
-        let op = code.ops[pc];
+        let op = ops[pc];
         pc += 1;
         match op {
             Op::Unreachable => break Err(TrapKind::Unreachable),
@@ -365,6 +375,7 @@ fn run(
                     None => break Ok(n),
                     Some(f) => {
                         code = f.code;
+                        ops = &f.code.ops;
                         func = f.func;
                         pc = f.pc;
                         fp = f.fp;

@@ -95,7 +95,9 @@ impl fmt::Display for Trap {
         write!(f, "trap: {}", self.kind.message())?;
         if !self.backtrace.is_empty() {
             f.write_str(" (in ")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
+            // Deep recursion gives thousands of frames: show the innermost ones.
+            const SHOWN: usize = 10;
+            for (i, frame) in self.backtrace.iter().take(SHOWN).enumerate() {
                 if i > 0 {
                     f.write_str(" <- ")?;
                 }
@@ -103,6 +105,9 @@ impl fmt::Display for Trap {
                     Some(name) => write!(f, "func {} `{name}`", frame.func_index)?,
                     None => write!(f, "func {}", frame.func_index)?,
                 }
+            }
+            if self.backtrace.len() > SHOWN {
+                write!(f, " <- {} more", self.backtrace.len() - SHOWN)?;
             }
             f.write_str(")")?;
         }

@@ -3,8 +3,8 @@
 //!
 //! A frame's parameters and locals live in the value stack from its base `fp`; operands sit above
 //! them. Fuel is one unit per executed op (the loop is compiled without the check when fuel is
-//! unlimited). Calls check the call depth and that the callee's
-//! precomputed maximum stack height fits, so deep recursion traps with "call stack exhausted".
+//! unlimited). Calls check the call depth and that the callee's precomputed maximum stack height
+//! fits, so deep recursion traps with "call stack exhausted".
 
 use super::code::{FuncCode, Op};
 use super::memory::{self, Memory};

@@ -31,6 +31,7 @@ pub mod error;
 pub mod features;
 pub mod info;
 pub mod input;
+pub mod interp;
 pub mod ir;
 mod parse;
 pub mod print;

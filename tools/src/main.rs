@@ -44,6 +44,7 @@ subcommands! {
     (strip, "strip")
     (info, "info", alias = "objdump")
     (size, "size")
+    (wast, "wast")
 }
 
 fn main() -> ExitCode {

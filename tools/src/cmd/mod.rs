@@ -6,3 +6,4 @@ pub mod print;
 pub mod size;
 pub mod strip;
 pub mod validate;
+pub mod wast;

@@ -1,0 +1,145 @@
+//! The interpreter's execution format: [`Op`], a compact instruction that execution runs
+//! without ever looking at wasmparser types.
+//!
+//! Branch targets are absolute op indices, resolved at translation, with the stack adjustment
+//! precomputed: a branch keeps the top `keep` values, drops the `drop` values below them and
+//! jumps. Calls name functions and globals by their address in the store, so that execution
+//! needs no per-instance index lookup.
+
+/// Calls `$callback!` with the list of operators that take no immediate and map one to one
+/// from wasmparser's `Operator` (same names): the numeric instructions, `drop` and `select`.
+macro_rules! for_each_simple_op {
+    ($callback:ident) => {
+        $callback! {
+            Drop Select
+            I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS I32LeU I32GeS I32GeU
+            I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS I64GeU
+            F32Eq F32Ne F32Lt F32Gt F32Le F32Ge
+            F64Eq F64Ne F64Lt F64Gt F64Le F64Ge
+            I32Clz I32Ctz I32Popcnt I32Add I32Sub I32Mul I32DivS I32DivU I32RemS I32RemU
+            I32And I32Or I32Xor I32Shl I32ShrS I32ShrU I32Rotl I32Rotr
+            I64Clz I64Ctz I64Popcnt I64Add I64Sub I64Mul I64DivS I64DivU I64RemS I64RemU
+            I64And I64Or I64Xor I64Shl I64ShrS I64ShrU I64Rotl I64Rotr
+            F32Abs F32Neg F32Ceil F32Floor F32Trunc F32Nearest F32Sqrt
+            F32Add F32Sub F32Mul F32Div F32Min F32Max F32Copysign
+            F64Abs F64Neg F64Ceil F64Floor F64Trunc F64Nearest F64Sqrt
+            F64Add F64Sub F64Mul F64Div F64Min F64Max F64Copysign
+            I32WrapI64 I32TruncF32S I32TruncF32U I32TruncF64S I32TruncF64U
+            I64ExtendI32S I64ExtendI32U I64TruncF32S I64TruncF32U I64TruncF64S I64TruncF64U
+            F32ConvertI32S F32ConvertI32U F32ConvertI64S F32ConvertI64U F32DemoteF64
+            F64ConvertI32S F64ConvertI32U F64ConvertI64S F64ConvertI64U F64PromoteF32
+            I32Extend8S I32Extend16S I64Extend8S I64Extend16S I64Extend32S
+            I32TruncSatF32S I32TruncSatF32U I32TruncSatF64S I32TruncSatF64U
+            I64TruncSatF32S I64TruncSatF32U I64TruncSatF64S I64TruncSatF64U
+        }
+    };
+}
+pub(crate) use for_each_simple_op;
+
+macro_rules! define_op {
+    ($($simple:ident)*) => {
+        /// One instruction of the execution format.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs, reason = "the simple variants are the wasm instructions of the same name")]
+        pub enum Op {
+            $($simple,)*
+            /// Trap with "unreachable".
+            Unreachable,
+            /// Jump to an op index.
+            Jump(u32),
+            /// Pop an i32; jump when it is zero (the `if` of an `if … else`).
+            JumpIfZero(u32),
+            /// Pop an i32; jump when it is not zero (a `br_if` needing no stack adjustment).
+            JumpIfNonZero(u32),
+            /// Keep the top `keep` values, drop the `drop` below them, jump to `target`.
+            Br { target: u32, drop: u32, keep: u32 },
+            /// Pop an i32; when not zero, do as [`Op::Br`].
+            BrIf { target: u32, drop: u32, keep: u32 },
+            /// Pop an index; branch as `targets[start + min(index, len - 1)]` of the function's
+            /// branch table ([`FuncCode::br_targets`]).
+            BrTable { start: u32, len: u32 },
+            /// Return from the function: its results are the top values.
+            Return,
+            /// Call the function at this store address.
+            Call(u32),
+            /// Pop a table index and call through table `table` (store address), checking the
+            /// callee has signature `sig` (store signature id).
+            CallIndirect { sig: u32, table: u32 },
+            /// Push a copy of a local (index from the frame base).
+            LocalGet(u32),
+            /// Pop into a local.
+            LocalSet(u32),
+            /// Copy the top value into a local.
+            LocalTee(u32),
+            /// Push a global (store address).
+            GlobalGet(u32),
+            /// Pop into a global (store address).
+            GlobalSet(u32),
+            I32Const(i32),
+            I64Const(i64),
+            /// An `f32.const`, as bits.
+            F32Const(u32),
+            /// An `f64.const`, as bits.
+            F64Const(u64),
+            I32Load { offset: u32 },
+            I64Load { offset: u32 },
+            F32Load { offset: u32 },
+            F64Load { offset: u32 },
+            I32Load8S { offset: u32 },
+            I32Load8U { offset: u32 },
+            I32Load16S { offset: u32 },
+            I32Load16U { offset: u32 },
+            I64Load8S { offset: u32 },
+            I64Load8U { offset: u32 },
+            I64Load16S { offset: u32 },
+            I64Load16U { offset: u32 },
+            I64Load32S { offset: u32 },
+            I64Load32U { offset: u32 },
+            I32Store { offset: u32 },
+            I64Store { offset: u32 },
+            F32Store { offset: u32 },
+            F64Store { offset: u32 },
+            I32Store8 { offset: u32 },
+            I32Store16 { offset: u32 },
+            I64Store8 { offset: u32 },
+            I64Store16 { offset: u32 },
+            I64Store32 { offset: u32 },
+            MemorySize,
+            MemoryGrow,
+            MemoryFill,
+            MemoryCopy,
+        }
+    };
+}
+for_each_simple_op!(define_op);
+
+const _: () = assert!(std::mem::size_of::<Op>() <= 16);
+
+/// A precomputed branch of a `br_table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BrTarget {
+    /// The op index to jump to.
+    pub target: u32,
+    /// How many values below the kept ones to remove.
+    pub drop: u32,
+    /// How many values on top of the stack to keep.
+    pub keep: u32,
+}
+
+/// A translated function body.
+#[derive(Clone, Debug, Default)]
+pub struct FuncCode {
+    /// The instructions; the last is always [`Op::Return`].
+    pub ops: Vec<Op>,
+    /// The branches of every `br_table`, indexed by [`Op::BrTable`].
+    pub br_targets: Vec<BrTarget>,
+    /// Parameter count.
+    pub params: u32,
+    /// Result count.
+    pub results: u32,
+    /// Declared locals beyond the parameters, zeroed on entry.
+    pub locals: u32,
+    /// The most stack cells the body ever uses above its frame base (parameters and locals
+    /// included).
+    pub max_height: u32,
+}

@@ -1,0 +1,633 @@
+//! Execution: one loop over the current function's ops, with a program counter, a flat stack of
+//! 64-bit cells and a Vec of frames (wasm calls never recurse on the host stack).
+//!
+//! A frame's parameters and locals live in the value stack from its base `fp`; operands sit above
+//! them. Fuel is one unit per executed op (the loop is compiled without the check when fuel is
+//! unlimited). Calls check the call depth and that the callee's precomputed maximum stack height
+//! fits, so deep recursion traps with "call stack exhausted".
+
+use super::code::{FuncCode, Op};
+use super::memory::{self, Memory};
+use super::numeric as num;
+use super::trap::{BacktraceFrame, Trap, TrapKind};
+use super::value::Val;
+use super::{FuncInst, Store, table};
+
+/// A value stored in a stack cell.
+trait Cell: Sized {
+    fn from_cell(cell: u64) -> Self;
+    fn to_cell(self) -> u64;
+}
+
+macro_rules! cell_int {
+    ($($t:ty => $u:ty),*) => {$(
+        impl Cell for $t {
+            #[inline(always)]
+            fn from_cell(cell: u64) -> Self { cell as $u as $t }
+            #[inline(always)]
+            fn to_cell(self) -> u64 { self as $u as u64 }
+        }
+    )*};
+}
+cell_int!(i32 => u32, u32 => u32, i64 => u64, u64 => u64);
+
+impl Cell for f32 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f32::from_bits(cell as u32)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+
+impl Cell for f64 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f64::from_bits(cell)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl Cell for bool {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        cell != 0
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+/// A suspended caller.
+struct Frame<'a> {
+    code: &'a FuncCode,
+    func: u32,
+    pc: usize,
+    fp: usize,
+    mem: usize,
+}
+
+/// Runs function `func` of the store with `args`.
+pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    let bad = |message: String| Trap::new(TrapKind::BadInvocation(message));
+    let (sig, code, instance) = match store.funcs.get(func as usize) {
+        Some(FuncInst::Wasm {
+            sig,
+            code,
+            instance,
+            ..
+        }) => (*sig, Some(code), *instance),
+        Some(FuncInst::Host { sig, .. }) => (*sig, None, 0),
+        None => return Err(bad(format!("no function at address {func}"))),
+    };
+    let ty = store.sigs[sig as usize].clone();
+    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
+        return Err(bad(format!(
+            "wrong arguments: expected ({}), got ({})",
+            ty.params
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            args.iter()
+                .map(|a| a.ty().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )));
+    }
+    let Some(code) = code else {
+        let FuncInst::Host { func, .. } = &store.funcs[func as usize] else {
+            unreachable!("checked above")
+        };
+        return func.clone()(args);
+    };
+    let _ = code;
+    let mut stack = std::mem::take(&mut store.stack);
+    let cells = store.config.max_stack_cells as usize;
+    if stack.len() != cells {
+        stack = vec![0; cells];
+    }
+    let mut fuel = store.config.fuel.unwrap_or(u64::MAX);
+    let mem = store.instances[instance as usize]
+        .memory
+        .map_or(usize::MAX, |m| m as usize);
+    for (i, a) in args.iter().enumerate() {
+        stack[i] = a.to_cell();
+    }
+    let result = if store.config.fuel.is_some() {
+        run::<true>(store, &mut stack, func, mem, args.len(), &mut fuel)
+    } else {
+        run::<false>(store, &mut stack, func, mem, args.len(), &mut fuel)
+    };
+    if store.config.fuel.is_some() {
+        store.fuel_left = Some(fuel);
+    }
+    let out = result.map(|n| {
+        ty.results
+            .iter()
+            .zip(&stack[..n])
+            .map(|(t, c)| Val::from_cell(*t, *c))
+            .collect()
+    });
+    store.stack = stack;
+    out
+}
+
+/// The data of memory `mem`, empty when the instance has none.
+#[inline(always)]
+fn mem_data(memories: &[Memory], mem: usize) -> &[u8] {
+    memories.get(mem).map_or(&[], |m| &m.data)
+}
+
+#[inline(always)]
+fn mem_data_mut(memories: &mut [Memory], mem: usize) -> &mut [u8] {
+    memories.get_mut(mem).map_or(&mut [], |m| &mut m.data)
+}
+
+/// Runs from an entry frame whose `params` arguments are at the bottom of the stack; returns the
+/// number of result cells left there. `FUEL` says whether fuel is counted: without a limit the
+/// loop is compiled without the check.
+fn run<const FUEL: bool>(
+    store: &mut Store,
+    stack: &mut [u64],
+    entry: u32,
+    entry_mem: usize,
+    params: usize,
+    fuel: &mut u64,
+) -> Result<usize, Trap> {
+    let Store {
+        config,
+        funcs,
+        sigs,
+        memories,
+        tables,
+        globals,
+        instances,
+        ..
+    } = store;
+    let funcs: &[FuncInst] = funcs;
+    let max_depth = config.max_call_depth as usize;
+    let mut frames: Vec<Frame<'_>> = Vec::with_capacity(64);
+    let FuncInst::Wasm {
+        code: entry_code, ..
+    } = &funcs[entry as usize]
+    else {
+        return Err(Trap::new(TrapKind::BadInvocation(
+            "not a wasm function".into(),
+        )));
+    };
+    let mut code: &FuncCode = entry_code;
+    let mut ops: &[Op] = &code.ops;
+    let mut func = entry;
+    let mut mem = entry_mem;
+    let mut pc: usize = 0;
+    let mut fp: usize = 0;
+    let mut sp: usize = params;
+    if code.max_height as usize > stack.len() {
+        return Err(Trap::new(TrapKind::CallStackExhausted));
+    }
+    stack[sp..sp + code.locals as usize].fill(0);
+    sp += code.locals as usize;
+    let mut fuel_left = *fuel;
+
+    macro_rules! tri {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(kind) => break Err(kind),
+            }
+        };
+    }
+    macro_rules! pop {
+        ($t:ty) => {{
+            sp -= 1;
+            <$t as Cell>::from_cell(stack[sp])
+        }};
+    }
+    macro_rules! push {
+        ($e:expr) => {{
+            stack[sp] = Cell::to_cell($e);
+            sp += 1;
+        }};
+    }
+    macro_rules! un {
+        ($t:ty, |$a:ident| $e:expr) => {{
+            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
+            stack[sp - 1] = Cell::to_cell($e);
+        }};
+    }
+    macro_rules! un_t {
+        ($t:ty, |$a:ident| $e:expr) => {{
+            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
+            stack[sp - 1] = Cell::to_cell(tri!($e));
+        }};
+    }
+    macro_rules! bin {
+        ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
+            sp -= 1;
+            let $b = <$t as Cell>::from_cell(stack[sp]);
+            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
+            stack[sp - 1] = Cell::to_cell($e);
+        }};
+    }
+    macro_rules! bin_t {
+        ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
+            sp -= 1;
+            let $b = <$t as Cell>::from_cell(stack[sp]);
+            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
+            stack[sp - 1] = Cell::to_cell(tri!($e));
+        }};
+    }
+    macro_rules! load {
+        ($n:literal, $offset:expr, |$b:ident| $e:expr) => {{
+            let addr = <u32 as Cell>::from_cell(stack[sp - 1]);
+            let $b = tri!(memory::load::<$n>(mem_data(memories, mem), addr, $offset));
+            stack[sp - 1] = Cell::to_cell($e);
+        }};
+    }
+    macro_rules! store {
+        ($t:ty, $offset:expr, |$v:ident| $e:expr) => {{
+            let $v = pop!($t);
+            let addr = pop!(u32);
+            tri!(memory::store(
+                mem_data_mut(memories, mem),
+                addr,
+                $offset,
+                $e
+            ));
+        }};
+    }
+    macro_rules! branch {
+        ($target:expr, $drop:expr, $keep:expr) => {{
+            let (drop, keep) = ($drop as usize, $keep as usize);
+            if drop > 0 {
+                stack.copy_within(sp - keep..sp, sp - keep - drop);
+                sp -= drop;
+            }
+            pc = $target as usize;
+        }};
+    }
+    macro_rules! call {
+        ($callee:expr) => {{
+            let callee = $callee as usize;
+            match &funcs[callee] {
+                FuncInst::Wasm {
+                    code: c, instance, ..
+                } => {
+                    let new_fp = sp - c.params as usize;
+                    if frames.len() + 1 >= max_depth || new_fp + c.max_height as usize > stack.len()
+                    {
+                        break Err(TrapKind::CallStackExhausted);
+                    }
+                    frames.push(Frame {
+                        code,
+                        func,
+                        pc,
+                        fp,
+                        mem,
+                    });
+                    stack[sp..sp + c.locals as usize].fill(0);
+                    sp += c.locals as usize;
+                    fp = new_fp;
+                    code = c;
+                    ops = &c.ops;
+                    pc = 0;
+                    func = callee as u32;
+                    mem = instances[*instance as usize]
+                        .memory
+                        .map_or(usize::MAX, |m| m as usize);
+                }
+                FuncInst::Host { sig, func: host } => {
+                    let ty = &sigs[*sig as usize];
+                    let n = ty.params.len();
+                    let args: Vec<Val> = ty
+                        .params
+                        .iter()
+                        .zip(&stack[sp - n..sp])
+                        .map(|(t, c)| Val::from_cell(*t, *c))
+                        .collect();
+                    sp -= n;
+                    let results = match host(&args) {
+                        Ok(r) => r,
+                        Err(trap) => break Err(trap.kind),
+                    };
+                    if results.len() != ty.results.len()
+                        || results.iter().zip(&ty.results).any(|(r, t)| r.ty() != *t)
+                        || sp + results.len() > stack.len()
+                    {
+                        break Err(TrapKind::Host(
+                            "host function returned wrong results".into(),
+                        ));
+                    }
+                    for r in results {
+                        stack[sp] = r.to_cell();
+                        sp += 1;
+                    }
+                }
+            }
+        }};
+    }
+
+    let result: Result<usize, TrapKind> = loop {
+        if FUEL {
+            if fuel_left == 0 {
+                break Err(TrapKind::OutOfFuel);
+            }
+            fuel_left -= 1;
+        }
+        let op = ops[pc];
+        pc += 1;
+        match op {
+            Op::Unreachable => break Err(TrapKind::Unreachable),
+            Op::Jump(t) => pc = t as usize,
+            Op::JumpIfZero(t) => {
+                if pop!(u32) == 0 {
+                    pc = t as usize;
+                }
+            }
+            Op::JumpIfNonZero(t) => {
+                if pop!(u32) != 0 {
+                    pc = t as usize;
+                }
+            }
+            Op::Br { target, drop, keep } => branch!(target, drop, keep),
+            Op::BrIf { target, drop, keep } => {
+                if pop!(u32) != 0 {
+                    branch!(target, drop, keep);
+                }
+            }
+            Op::BrTable { start, len } => {
+                let i = pop!(u32).min(len - 1);
+                let t = code.br_targets[(start + i) as usize];
+                branch!(t.target, t.drop, t.keep);
+            }
+            Op::Return => {
+                let n = code.results as usize;
+                stack.copy_within(sp - n..sp, fp);
+                sp = fp + n;
+                match frames.pop() {
+                    None => break Ok(n),
+                    Some(f) => {
+                        code = f.code;
+                        ops = &f.code.ops;
+                        func = f.func;
+                        pc = f.pc;
+                        fp = f.fp;
+                        mem = f.mem;
+                    }
+                }
+            }
+            Op::Call(callee) => call!(callee),
+            Op::CallIndirect { sig, table } => {
+                let i = pop!(u32);
+                let elems = &tables[table as usize].elems;
+                let Some(&callee) = elems.get(i as usize) else {
+                    break Err(TrapKind::UndefinedElement);
+                };
+                if callee == table::NULL {
+                    break Err(TrapKind::UninitializedElement);
+                }
+                let callee_sig = match &funcs[callee as usize] {
+                    FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => *sig,
+                };
+                if callee_sig != sig {
+                    break Err(TrapKind::IndirectCallTypeMismatch);
+                }
+                call!(callee)
+            }
+            Op::Drop => sp -= 1,
+            Op::Select => {
+                let c = pop!(u32);
+                let b = pop!(u64);
+                if c == 0 {
+                    stack[sp - 1] = b;
+                }
+            }
+            Op::LocalGet(i) => push!(stack[fp + i as usize]),
+            Op::LocalSet(i) => stack[fp + i as usize] = pop!(u64),
+            Op::LocalTee(i) => stack[fp + i as usize] = stack[sp - 1],
+            Op::GlobalGet(g) => push!(globals[g as usize].value),
+            Op::GlobalSet(g) => globals[g as usize].value = pop!(u64),
+            Op::I32Const(v) => push!(v),
+            Op::I64Const(v) => push!(v),
+            Op::F32Const(v) => push!(u64::from(v)),
+            Op::F64Const(v) => push!(v),
+
+            Op::I32Load { offset } => load!(4, offset, |b| u32::from_le_bytes(b)),
+            Op::I64Load { offset } => load!(8, offset, |b| u64::from_le_bytes(b)),
+            Op::F32Load { offset } => load!(4, offset, |b| u32::from_le_bytes(b)),
+            Op::F64Load { offset } => load!(8, offset, |b| u64::from_le_bytes(b)),
+            Op::I32Load8S { offset } => load!(1, offset, |b| i32::from(b[0] as i8)),
+            Op::I32Load8U { offset } => load!(1, offset, |b| u32::from(b[0])),
+            Op::I32Load16S { offset } => load!(2, offset, |b| i32::from(i16::from_le_bytes(b))),
+            Op::I32Load16U { offset } => load!(2, offset, |b| u32::from(u16::from_le_bytes(b))),
+            Op::I64Load8S { offset } => load!(1, offset, |b| i64::from(b[0] as i8)),
+            Op::I64Load8U { offset } => load!(1, offset, |b| u64::from(b[0])),
+            Op::I64Load16S { offset } => load!(2, offset, |b| i64::from(i16::from_le_bytes(b))),
+            Op::I64Load16U { offset } => load!(2, offset, |b| u64::from(u16::from_le_bytes(b))),
+            Op::I64Load32S { offset } => load!(4, offset, |b| i64::from(i32::from_le_bytes(b))),
+            Op::I64Load32U { offset } => load!(4, offset, |b| u64::from(u32::from_le_bytes(b))),
+            Op::I32Store { offset } => store!(u32, offset, |v| v.to_le_bytes()),
+            Op::I64Store { offset } => store!(u64, offset, |v| v.to_le_bytes()),
+            Op::F32Store { offset } => store!(u32, offset, |v| v.to_le_bytes()),
+            Op::F64Store { offset } => store!(u64, offset, |v| v.to_le_bytes()),
+            Op::I32Store8 { offset } => store!(u32, offset, |v| [v as u8]),
+            Op::I32Store16 { offset } => store!(u32, offset, |v| (v as u16).to_le_bytes()),
+            Op::I64Store8 { offset } => store!(u64, offset, |v| [v as u8]),
+            Op::I64Store16 { offset } => store!(u64, offset, |v| (v as u16).to_le_bytes()),
+            Op::I64Store32 { offset } => store!(u64, offset, |v| (v as u32).to_le_bytes()),
+            Op::MemorySize => push!(memories.get(mem).map_or(0, Memory::pages)),
+            Op::MemoryGrow => un!(u32, |delta| memories
+                .get_mut(mem)
+                .and_then(|m| m.grow(delta))
+                .unwrap_or(u32::MAX)),
+            Op::MemoryFill => {
+                let len = pop!(u32);
+                let value = pop!(u32);
+                let dst = pop!(u32);
+                let Some(m) = memories.get_mut(mem) else {
+                    break Err(TrapKind::MemoryOutOfBounds);
+                };
+                tri!(m.fill(dst, value as u8, len));
+            }
+            Op::MemoryCopy => {
+                let len = pop!(u32);
+                let src = pop!(u32);
+                let dst = pop!(u32);
+                let Some(m) = memories.get_mut(mem) else {
+                    break Err(TrapKind::MemoryOutOfBounds);
+                };
+                tri!(m.copy(dst, src, len));
+            }
+
+            Op::I32Eqz => un!(u32, |a| a == 0),
+            Op::I32Eq => bin!(u32, |a, b| a == b),
+            Op::I32Ne => bin!(u32, |a, b| a != b),
+            Op::I32LtS => bin!(i32, |a, b| a < b),
+            Op::I32LtU => bin!(u32, |a, b| a < b),
+            Op::I32GtS => bin!(i32, |a, b| a > b),
+            Op::I32GtU => bin!(u32, |a, b| a > b),
+            Op::I32LeS => bin!(i32, |a, b| a <= b),
+            Op::I32LeU => bin!(u32, |a, b| a <= b),
+            Op::I32GeS => bin!(i32, |a, b| a >= b),
+            Op::I32GeU => bin!(u32, |a, b| a >= b),
+            Op::I64Eqz => un!(u64, |a| a == 0),
+            Op::I64Eq => bin!(u64, |a, b| a == b),
+            Op::I64Ne => bin!(u64, |a, b| a != b),
+            Op::I64LtS => bin!(i64, |a, b| a < b),
+            Op::I64LtU => bin!(u64, |a, b| a < b),
+            Op::I64GtS => bin!(i64, |a, b| a > b),
+            Op::I64GtU => bin!(u64, |a, b| a > b),
+            Op::I64LeS => bin!(i64, |a, b| a <= b),
+            Op::I64LeU => bin!(u64, |a, b| a <= b),
+            Op::I64GeS => bin!(i64, |a, b| a >= b),
+            Op::I64GeU => bin!(u64, |a, b| a >= b),
+            Op::F32Eq => bin!(f32, |a, b| a == b),
+            Op::F32Ne => bin!(f32, |a, b| a != b),
+            Op::F32Lt => bin!(f32, |a, b| a < b),
+            Op::F32Gt => bin!(f32, |a, b| a > b),
+            Op::F32Le => bin!(f32, |a, b| a <= b),
+            Op::F32Ge => bin!(f32, |a, b| a >= b),
+            Op::F64Eq => bin!(f64, |a, b| a == b),
+            Op::F64Ne => bin!(f64, |a, b| a != b),
+            Op::F64Lt => bin!(f64, |a, b| a < b),
+            Op::F64Gt => bin!(f64, |a, b| a > b),
+            Op::F64Le => bin!(f64, |a, b| a <= b),
+            Op::F64Ge => bin!(f64, |a, b| a >= b),
+
+            Op::I32Clz => un!(u32, |a| a.leading_zeros()),
+            Op::I32Ctz => un!(u32, |a| a.trailing_zeros()),
+            Op::I32Popcnt => un!(u32, |a| a.count_ones()),
+            Op::I32Add => bin!(u32, |a, b| a.wrapping_add(b)),
+            Op::I32Sub => bin!(u32, |a, b| a.wrapping_sub(b)),
+            Op::I32Mul => bin!(u32, |a, b| a.wrapping_mul(b)),
+            Op::I32DivS => bin_t!(i32, |a, b| num::i32_div_s(a, b)),
+            Op::I32DivU => bin_t!(u32, |a, b| num::i32_div_u(a, b)),
+            Op::I32RemS => bin_t!(i32, |a, b| num::i32_rem_s(a, b)),
+            Op::I32RemU => bin_t!(u32, |a, b| num::i32_rem_u(a, b)),
+            Op::I32And => bin!(u32, |a, b| a & b),
+            Op::I32Or => bin!(u32, |a, b| a | b),
+            Op::I32Xor => bin!(u32, |a, b| a ^ b),
+            Op::I32Shl => bin!(u32, |a, b| a.wrapping_shl(b)),
+            Op::I32ShrS => bin!(i32, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrU => bin!(u32, |a, b| a.wrapping_shr(b)),
+            Op::I32Rotl => bin!(u32, |a, b| a.rotate_left(b % 32)),
+            Op::I32Rotr => bin!(u32, |a, b| a.rotate_right(b % 32)),
+            Op::I64Clz => un!(u64, |a| u64::from(a.leading_zeros())),
+            Op::I64Ctz => un!(u64, |a| u64::from(a.trailing_zeros())),
+            Op::I64Popcnt => un!(u64, |a| u64::from(a.count_ones())),
+            Op::I64Add => bin!(u64, |a, b| a.wrapping_add(b)),
+            Op::I64Sub => bin!(u64, |a, b| a.wrapping_sub(b)),
+            Op::I64Mul => bin!(u64, |a, b| a.wrapping_mul(b)),
+            Op::I64DivS => bin_t!(i64, |a, b| num::i64_div_s(a, b)),
+            Op::I64DivU => bin_t!(u64, |a, b| num::i64_div_u(a, b)),
+            Op::I64RemS => bin_t!(i64, |a, b| num::i64_rem_s(a, b)),
+            Op::I64RemU => bin_t!(u64, |a, b| num::i64_rem_u(a, b)),
+            Op::I64And => bin!(u64, |a, b| a & b),
+            Op::I64Or => bin!(u64, |a, b| a | b),
+            Op::I64Xor => bin!(u64, |a, b| a ^ b),
+            Op::I64Shl => bin!(u64, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrS => bin!(i64, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrU => bin!(u64, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64Rotl => bin!(u64, |a, b| a.rotate_left((b % 64) as u32)),
+            Op::I64Rotr => bin!(u64, |a, b| a.rotate_right((b % 64) as u32)),
+
+            Op::F32Abs => un!(u32, |a| a & 0x7fff_ffff),
+            Op::F32Neg => un!(u32, |a| a ^ 0x8000_0000),
+            Op::F32Ceil => un!(f32, |a| num::quiet(a.ceil())),
+            Op::F32Floor => un!(f32, |a| num::quiet(a.floor())),
+            Op::F32Trunc => un!(f32, |a| num::quiet(a.trunc())),
+            Op::F32Nearest => un!(f32, |a| num::f32_nearest(a)),
+            Op::F32Sqrt => un!(f32, |a| a.sqrt()),
+            Op::F32Add => bin!(f32, |a, b| a + b),
+            Op::F32Sub => bin!(f32, |a, b| a - b),
+            Op::F32Mul => bin!(f32, |a, b| a * b),
+            Op::F32Div => bin!(f32, |a, b| a / b),
+            Op::F32Min => bin!(f32, |a, b| num::f32_min(a, b)),
+            Op::F32Max => bin!(f32, |a, b| num::f32_max(a, b)),
+            Op::F32Copysign => bin!(u32, |a, b| num::f32_copysign(a, b)),
+            Op::F64Abs => un!(u64, |a| a & 0x7fff_ffff_ffff_ffff),
+            Op::F64Neg => un!(u64, |a| a ^ 0x8000_0000_0000_0000),
+            Op::F64Ceil => un!(f64, |a| num::quiet(a.ceil())),
+            Op::F64Floor => un!(f64, |a| num::quiet(a.floor())),
+            Op::F64Trunc => un!(f64, |a| num::quiet(a.trunc())),
+            Op::F64Nearest => un!(f64, |a| num::f64_nearest(a)),
+            Op::F64Sqrt => un!(f64, |a| a.sqrt()),
+            Op::F64Add => bin!(f64, |a, b| a + b),
+            Op::F64Sub => bin!(f64, |a, b| a - b),
+            Op::F64Mul => bin!(f64, |a, b| a * b),
+            Op::F64Div => bin!(f64, |a, b| a / b),
+            Op::F64Min => bin!(f64, |a, b| num::f64_min(a, b)),
+            Op::F64Max => bin!(f64, |a, b| num::f64_max(a, b)),
+            Op::F64Copysign => bin!(u64, |a, b| num::f64_copysign(a, b)),
+
+            Op::I32WrapI64 => un!(u64, |a| a as u32),
+            Op::I32TruncF32S => un_t!(f32, |a| num::i32_trunc_s(f64::from(a))),
+            Op::I32TruncF32U => un_t!(f32, |a| num::i32_trunc_u(f64::from(a))),
+            Op::I32TruncF64S => un_t!(f64, |a| num::i32_trunc_s(a)),
+            Op::I32TruncF64U => un_t!(f64, |a| num::i32_trunc_u(a)),
+            Op::I64ExtendI32S => un!(i32, |a| i64::from(a)),
+            Op::I64ExtendI32U => un!(u32, |a| u64::from(a)),
+            Op::I64TruncF32S => un_t!(f32, |a| num::i64_trunc_s(f64::from(a))),
+            Op::I64TruncF32U => un_t!(f32, |a| num::i64_trunc_u(f64::from(a))),
+            Op::I64TruncF64S => un_t!(f64, |a| num::i64_trunc_s(a)),
+            Op::I64TruncF64U => un_t!(f64, |a| num::i64_trunc_u(a)),
+            Op::F32ConvertI32S => un!(i32, |a| a as f32),
+            Op::F32ConvertI32U => un!(u32, |a| a as f32),
+            Op::F32ConvertI64S => un!(i64, |a| a as f32),
+            Op::F32ConvertI64U => un!(u64, |a| a as f32),
+            Op::F32DemoteF64 => un!(f64, |a| a as f32),
+            Op::F64ConvertI32S => un!(i32, |a| f64::from(a)),
+            Op::F64ConvertI32U => un!(u32, |a| f64::from(a)),
+            Op::F64ConvertI64S => un!(i64, |a| a as f64),
+            Op::F64ConvertI64U => un!(u64, |a| a as f64),
+            Op::F64PromoteF32 => un!(f32, |a| f64::from(a)),
+            Op::I32Extend8S => un!(u32, |a| i32::from(a as i8)),
+            Op::I32Extend16S => un!(u32, |a| i32::from(a as i16)),
+            Op::I64Extend8S => un!(u64, |a| i64::from(a as i8)),
+            Op::I64Extend16S => un!(u64, |a| i64::from(a as i16)),
+            Op::I64Extend32S => un!(u64, |a| i64::from(a as i32)),
+            Op::I32TruncSatF32S => un!(f32, |a| a as i32),
+            Op::I32TruncSatF32U => un!(f32, |a| a as u32),
+            Op::I32TruncSatF64S => un!(f64, |a| a as i32),
+            Op::I32TruncSatF64U => un!(f64, |a| a as u32),
+            Op::I64TruncSatF32S => un!(f32, |a| a as i64),
+            Op::I64TruncSatF32U => un!(f32, |a| a as u64),
+            Op::I64TruncSatF64S => un!(f64, |a| a as i64),
+            Op::I64TruncSatF64U => un!(f64, |a| a as u64),
+        }
+    };
+    *fuel = fuel_left;
+    result.map_err(|kind| {
+        let mut backtrace = vec![frame_info(funcs, instances, func)];
+        backtrace.extend(
+            frames
+                .iter()
+                .rev()
+                .map(|f| frame_info(funcs, instances, f.func)),
+        );
+        Trap { kind, backtrace }
+    })
+}
+
+/// The backtrace entry of a function.
+fn frame_info(funcs: &[FuncInst], instances: &[super::InstanceData], func: u32) -> BacktraceFrame {
+    match &funcs[func as usize] {
+        FuncInst::Wasm {
+            instance, index, ..
+        } => BacktraceFrame {
+            func_index: *index,
+            name: instances[*instance as usize].names.get(index).cloned(),
+        },
+        FuncInst::Host { .. } => BacktraceFrame {
+            func_index: func,
+            name: None,
+        },
+    }
+}

@@ -1,0 +1,349 @@
+//! A WebAssembly interpreter: each function is translated once into a compact internal code
+//! ([`code::Op`]), validating in the same walk, and run by one loop over a flat value stack.
+//!
+//! This first slice runs WebAssembly 1.0 (plus sign extension, saturating conversions,
+//! multi-value and `memory.fill`/`memory.copy`); anything else makes instantiation fail with
+//! [`InstantiateError::Unsupported`] naming what was met. Execution is bounded: fuel (one unit
+//! per executed op, [`Config::fuel`]), a maximum call depth and value stack, and a maximum memory
+//! size. A trap is a [`Trap`] value with a backtrace, never a panic.
+//!
+//! ```
+//! use wasm_tool_lib::interp::{Config, Linker, Store, Val};
+//!
+//! let wasm = wat::parse_str(r#"(module
+//!     (func (export "add") (param i32 i32) (result i32)
+//!         (i32.add (local.get 0) (local.get 1))))"#)?;
+//! let mut store = Store::new(Config::default());
+//! let instance = store.instantiate(&wasm, &Linker::new())?;
+//! assert_eq!(store.call(instance, "add", &[Val::I32(2), Val::I32(40)])?, [Val::I32(42)]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod code;
+mod exec;
+mod instance;
+pub mod memory;
+pub mod numeric;
+pub mod table;
+mod translate;
+pub mod trap;
+pub mod value;
+pub mod wast;
+
+pub use memory::Memory;
+pub use table::Table;
+pub use trap::{BacktraceFrame, Trap, TrapKind};
+pub use value::{FuncType, Val, ValType};
+
+use code::FuncCode;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use wasmparser::WasmFeatures;
+
+/// Limits and settings of a [`Store`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The features modules are validated with. Validating features this interpreter does not run
+    /// is harmless: a module that uses them fails with [`InstantiateError::Unsupported`].
+    pub features: WasmFeatures,
+    /// The instruction budget of every call from the embedder, `None` for unlimited.
+    pub fuel: Option<u64>,
+    /// The most nested wasm calls.
+    pub max_call_depth: u32,
+    /// The value stack's size in 64-bit cells (parameters, locals and operands of every frame).
+    pub max_stack_cells: u32,
+    /// The most pages a memory may have.
+    pub max_memory_pages: u32,
+    /// The most entries a table may have.
+    pub max_table_elements: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            features: WasmFeatures::all(),
+            fuel: None,
+            max_call_depth: 10_000,
+            max_stack_cells: 1 << 20,
+            max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
+        }
+    }
+}
+
+/// Why a module could not be instantiated.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum InstantiateError {
+    /// The module is malformed or invalid.
+    Invalid(crate::Error),
+    /// The module uses something this interpreter does not run yet.
+    Unsupported(String),
+    /// An import is missing or has the wrong type.
+    Link(String),
+    /// A limit of the [`Config`] was exceeded (a memory or table too large).
+    Limit(String),
+    /// Initialization (a segment, the start function) trapped.
+    Trap(Trap),
+}
+
+impl fmt::Display for InstantiateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiateError::Invalid(err) => write!(f, "{err}"),
+            InstantiateError::Unsupported(what) => write!(f, "unsupported: {what}"),
+            InstantiateError::Link(what) => write!(f, "{what}"),
+            InstantiateError::Limit(what) => write!(f, "limit exceeded: {what}"),
+            InstantiateError::Trap(trap) => write!(f, "{trap}"),
+        }
+    }
+}
+
+impl std::error::Error for InstantiateError {}
+
+impl From<crate::Error> for InstantiateError {
+    fn from(err: crate::Error) -> Self {
+        InstantiateError::Invalid(err)
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for InstantiateError {
+    fn from(err: wasmparser::BinaryReaderError) -> Self {
+        InstantiateError::Invalid(err.into())
+    }
+}
+
+/// A host function: takes the arguments, returns the results or a trap.
+pub type HostFunc = Arc<dyn Fn(&[Val]) -> Result<Vec<Val>, Trap> + Send + Sync>;
+
+/// Something an instance exports or a module imports, by its address in the [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    /// A function.
+    Func(u32),
+    /// A table.
+    Table(u32),
+    /// A memory.
+    Memory(u32),
+    /// A global.
+    Global(u32),
+}
+
+/// An instance in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instance(u32);
+
+/// Definitions that imports are resolved against, by module and field name.
+#[derive(Clone, Debug, Default)]
+pub struct Linker {
+    defs: BTreeMap<(String, String), Extern>,
+}
+
+impl Linker {
+    /// An empty linker.
+    pub fn new() -> Self {
+        Linker::default()
+    }
+
+    /// Defines `module`.`name`.
+    pub fn define(&mut self, module: &str, name: &str, item: Extern) {
+        self.defs
+            .insert((module.to_string(), name.to_string()), item);
+    }
+
+    /// Defines every export of `instance` under the module name `module` (the spec scripts'
+    /// `register`).
+    pub fn define_instance(&mut self, store: &Store, module: &str, instance: Instance) {
+        for (name, item) in &store.instances[instance.0 as usize].exports {
+            self.define(module, name, *item);
+        }
+    }
+
+    /// Looks up `module`.`name`.
+    pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
+        self.defs
+            .get(&(module.to_string(), name.to_string()))
+            .copied()
+    }
+}
+
+/// A function in the store.
+pub(crate) enum FuncInst {
+    /// A translated wasm function.
+    Wasm {
+        code: FuncCode,
+        /// Its instance, for its memory and its names.
+        instance: u32,
+        /// Its index in its module.
+        index: u32,
+        sig: u32,
+    },
+    /// A host function.
+    Host { sig: u32, func: HostFunc },
+}
+
+/// A global's state.
+#[derive(Clone, Debug)]
+pub(crate) struct Global {
+    pub(crate) ty: ValType,
+    pub(crate) mutable: bool,
+    pub(crate) value: u64,
+}
+
+/// What an instance keeps after instantiation.
+#[derive(Debug, Default)]
+pub(crate) struct InstanceData {
+    pub(crate) exports: BTreeMap<String, Extern>,
+    pub(crate) memory: Option<u32>,
+    pub(crate) names: BTreeMap<u32, String>,
+}
+
+/// Owns every function, memory, table, global and instance, and runs calls.
+pub struct Store {
+    pub(crate) config: Config,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) sigs: Vec<FuncType>,
+    pub(crate) memories: Vec<Memory>,
+    pub(crate) tables: Vec<Table>,
+    pub(crate) globals: Vec<Global>,
+    pub(crate) instances: Vec<InstanceData>,
+    pub(crate) stack: Vec<u64>,
+    pub(crate) fuel_left: Option<u64>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new(config: Config) -> Self {
+        Store {
+            config,
+            funcs: Vec::new(),
+            sigs: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            stack: Vec::new(),
+            fuel_left: None,
+        }
+    }
+
+    /// The store's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The fuel left after the last call, when fuel is limited.
+    pub fn fuel_left(&self) -> Option<u64> {
+        self.fuel_left
+    }
+
+    /// The id of a signature, the same for equal signatures.
+    pub(crate) fn intern_sig(&mut self, ty: FuncType) -> u32 {
+        match self.sigs.iter().position(|s| *s == ty) {
+            Some(i) => i as u32,
+            None => {
+                self.sigs.push(ty);
+                (self.sigs.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Adds a host function.
+    pub fn add_host_func(
+        &mut self,
+        ty: FuncType,
+        func: impl Fn(&[Val]) -> Result<Vec<Val>, Trap> + Send + Sync + 'static,
+    ) -> Extern {
+        let sig = self.intern_sig(ty);
+        self.funcs.push(FuncInst::Host {
+            sig,
+            func: Arc::new(func),
+        });
+        Extern::Func((self.funcs.len() - 1) as u32)
+    }
+
+    /// Adds a memory of `min` pages (at most `max`); `None` when `min` passes the store's limit.
+    pub fn add_memory(&mut self, min: u32, max: Option<u32>) -> Option<Extern> {
+        let memory = Memory::new(min, max, self.config.max_memory_pages)?;
+        self.memories.push(memory);
+        Some(Extern::Memory((self.memories.len() - 1) as u32))
+    }
+
+    /// Adds a `funcref` table of `min` null entries.
+    pub fn add_table(&mut self, min: u32, max: Option<u32>) -> Extern {
+        self.tables.push(Table::new(min, max));
+        Extern::Table((self.tables.len() - 1) as u32)
+    }
+
+    /// Adds a global holding `value`.
+    pub fn add_global(&mut self, value: Val, mutable: bool) -> Extern {
+        self.globals.push(Global {
+            ty: value.ty(),
+            mutable,
+            value: value.to_cell(),
+        });
+        Extern::Global((self.globals.len() - 1) as u32)
+    }
+
+    /// Validates, translates and instantiates a module, resolving its imports with `linker`,
+    /// initializing its segments and running its start function.
+    pub fn instantiate(
+        &mut self,
+        wasm: &[u8],
+        linker: &Linker,
+    ) -> Result<Instance, InstantiateError> {
+        instance::instantiate(self, wasm, linker)
+    }
+
+    /// An export of an instance.
+    pub fn export(&self, instance: Instance, name: &str) -> Option<Extern> {
+        self.instances
+            .get(instance.0 as usize)?
+            .exports
+            .get(name)
+            .copied()
+    }
+
+    /// Calls the exported function `name` of `instance`.
+    pub fn call(&mut self, instance: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        match self.export(instance, name) {
+            Some(Extern::Func(func)) => self.call_func(func, args),
+            _ => Err(Trap::new(TrapKind::BadInvocation(format!(
+                "no exported function `{name}`"
+            )))),
+        }
+    }
+
+    /// Calls a function by its store address.
+    pub fn call_func(&mut self, func: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        exec::invoke(self, func, args)
+    }
+
+    /// The value of a global by its store address.
+    pub fn global(&self, global: u32) -> Option<Val> {
+        let g = self.globals.get(global as usize)?;
+        Some(Val::from_cell(g.ty, g.value))
+    }
+
+    /// Sets a mutable global; `false` when it does not exist, is immutable or has another type.
+    pub fn set_global(&mut self, global: u32, value: Val) -> bool {
+        match self.globals.get_mut(global as usize) {
+            Some(g) if g.mutable && g.ty == value.ty() => {
+                g.value = value.to_cell();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A memory by its store address.
+    pub fn memory(&self, memory: u32) -> Option<&Memory> {
+        self.memories.get(memory as usize)
+    }
+
+    /// A memory by its store address, writable.
+    pub fn memory_mut(&mut self, memory: u32) -> Option<&mut Memory> {
+        self.memories.get_mut(memory as usize)
+    }
+}

@@ -1,0 +1,612 @@
+//! Translation of one function body into [`FuncCode`], validating in the same walk.
+//!
+//! wasmparser's `FuncValidator` checks every operator and tells the operand stack height and
+//! whether the code is reachable; a control stack of our own records each label's height and
+//! arity and the forward branches to patch when its `end` is met. Unreachable code is validated
+//! but not emitted.
+
+use super::InstantiateError;
+use super::code::{BrTarget, FuncCode, Op, for_each_simple_op};
+use crate::error::{Error, ErrorKind, FuncContext};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
+
+/// What a body refers to, resolved to store addresses.
+pub(crate) struct Env<'a> {
+    /// The module's function types by type index: (params, results) counts.
+    pub(crate) types: &'a [(u32, u32)],
+    /// Store signature id by type index.
+    pub(crate) sigs: &'a [u32],
+    /// Store address by function index.
+    pub(crate) funcs: &'a [u32],
+    /// Store address by global index.
+    pub(crate) globals: &'a [u32],
+    /// Store address by table index.
+    pub(crate) tables: &'a [u32],
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+}
+
+/// Where a forward branch's target is to be written.
+#[derive(Clone, Copy)]
+enum Patch {
+    Op(usize),
+    Table(usize),
+}
+
+struct Ctrl {
+    kind: Kind,
+    /// The operand stack height at the label, below the block's parameters.
+    height: u32,
+    /// The number of values a branch to this label carries.
+    arity: u32,
+    /// A loop's first op.
+    start: u32,
+    patches: Vec<Patch>,
+    /// An `if`'s jump to its `else`, until the `else` is met.
+    else_patch: Option<usize>,
+    /// Opened in unreachable code: nothing inside is emitted.
+    dead: bool,
+}
+
+struct Translator<'a> {
+    env: &'a Env<'a>,
+    v: FuncValidator<ValidatorResources>,
+    code: FuncCode,
+    ctrl: Vec<Ctrl>,
+    /// Parameters and declared locals: operand heights are counted above them.
+    base: u32,
+    max_operands: u32,
+}
+
+/// Translates (and validates) the body of function `index`.
+pub(crate) fn translate(
+    env: &Env<'_>,
+    validator: FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    ty: (u32, u32),
+    func: &FuncContext,
+) -> Result<FuncCode, InstantiateError> {
+    let invalid = |source: wasmparser::BinaryReaderError| {
+        InstantiateError::Invalid(Error::new(ErrorKind::Invalid {
+            func: Some(func.clone()),
+            source,
+        }))
+    };
+    let mut t = Translator {
+        env,
+        v: validator,
+        code: FuncCode {
+            params: ty.0,
+            results: ty.1,
+            ..FuncCode::default()
+        },
+        ctrl: Vec::new(),
+        base: ty.0,
+        max_operands: 0,
+    };
+    let mut locals = body.get_locals_reader().map_err(invalid)?;
+    let mut declared: u32 = 0;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, vt) = locals.read().map_err(invalid)?;
+        t.v.define_locals(offset, count, vt).map_err(invalid)?;
+        if !is_num(vt) {
+            return Err(unsupported_type(vt));
+        }
+        declared = declared.saturating_add(count);
+    }
+    t.code.locals = declared;
+    t.base = ty.0 + declared;
+    t.ctrl.push(Ctrl {
+        kind: Kind::Func,
+        height: 0,
+        arity: ty.1,
+        start: 0,
+        patches: Vec::new(),
+        else_patch: None,
+        dead: false,
+    });
+    let mut reader = body.get_operators_reader().map_err(invalid)?;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().map_err(invalid)?;
+        t.op(offset, &op, &invalid)?;
+    }
+    if t.v.control_stack_height() != 0 {
+        return Err(InstantiateError::Invalid(Error::malformed(
+            reader.original_position(),
+            format!("in {func}: control frames remain at end of function body"),
+        )));
+    }
+    t.code.max_height = t.base + t.max_operands + 2;
+    Ok(t.code)
+}
+
+/// Whether a value type is one of the four numeric types this interpreter runs.
+fn is_num(vt: wasmparser::ValType) -> bool {
+    matches!(
+        vt,
+        wasmparser::ValType::I32
+            | wasmparser::ValType::I64
+            | wasmparser::ValType::F32
+            | wasmparser::ValType::F64
+    )
+}
+
+fn unsupported_type(vt: wasmparser::ValType) -> InstantiateError {
+    let proposal = if vt == wasmparser::ValType::V128 {
+        "simd"
+    } else {
+        "reference-types"
+    };
+    InstantiateError::Unsupported(format!("{proposal} value type {vt}"))
+}
+
+macro_rules! define_simple {
+    ($($name:ident)*) => {
+        /// The op of an operator that maps one to one, if it is one.
+        fn simple_op(op: &Operator<'_>) -> Option<Op> {
+            match op {
+                $(Operator::$name => Some(Op::$name),)*
+                _ => None,
+            }
+        }
+    };
+}
+for_each_simple_op!(define_simple);
+
+macro_rules! define_describe {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        /// The proposal and name of an operator, for the `unsupported` message.
+        fn describe(op: &Operator<'_>) -> (&'static str, &'static str) {
+            match op {
+                $(Operator::$op { .. } => (stringify!($proposal), stringify!($op)),)*
+                _ => ("unknown", "operator"),
+            }
+        }
+    };
+}
+wasmparser::for_each_operator!(define_describe);
+
+/// The `unsupported` error for an operator.
+fn unsupported_op(op: &Operator<'_>) -> InstantiateError {
+    let (proposal, name) = describe(op);
+    InstantiateError::Unsupported(format!("{proposal} operator {name}"))
+}
+
+impl Translator<'_> {
+    /// Whether the code being read can run.
+    fn live(&self) -> bool {
+        let reachable = self.v.get_control_frame(0).is_some_and(|f| !f.unreachable);
+        reachable && self.ctrl.last().is_some_and(|c| !c.dead)
+    }
+
+    fn height(&self) -> u32 {
+        self.v.operand_stack_height()
+    }
+
+    fn pc(&self) -> u32 {
+        self.code.ops.len() as u32
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => self.env.types.get(i as usize).copied().unwrap_or((0, 0)),
+        }
+    }
+
+    /// The branch to label `depth` from an operand height of `height`: its target (0 when
+    /// still to be patched), drop and keep, and the label it goes to.
+    fn branch(&self, depth: u32, height: u32) -> (BrTarget, usize) {
+        let i = self.ctrl.len() - 1 - (depth as usize).min(self.ctrl.len() - 1);
+        let c = &self.ctrl[i];
+        let keep = c.arity;
+        let drop = height.saturating_sub(keep).saturating_sub(c.height);
+        let target = if c.kind == Kind::Loop { c.start } else { 0 };
+        (BrTarget { target, drop, keep }, i)
+    }
+
+    /// Records a forward branch at `patch` to label `label`; loops need none.
+    fn add_patch(&mut self, label: usize, patch: Patch) {
+        if self.ctrl[label].kind != Kind::Loop {
+            self.ctrl[label].patches.push(patch);
+        }
+    }
+
+    fn emit(&mut self, op: Op) {
+        self.code.ops.push(op);
+    }
+
+    fn patch(&mut self, patch: Patch, target: u32) {
+        match patch {
+            Patch::Op(at) => match &mut self.code.ops[at] {
+                Op::Jump(t) | Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => *t = target,
+                Op::Br { target: t, .. } | Op::BrIf { target: t, .. } => *t = target,
+                _ => {}
+            },
+            Patch::Table(at) => self.code.br_targets[at].target = target,
+        }
+    }
+
+    fn memarg(&self, op: &Operator<'_>, memarg: &MemArg) -> Result<u32, InstantiateError> {
+        if memarg.target != wasmparser::MemArgTarget::Memory(0) || memarg.ordering.is_some() {
+            return Err(InstantiateError::Unsupported(format!(
+                "multi_memory or threads operator {}",
+                describe(op).1,
+            )));
+        }
+        u32::try_from(memarg.offset).map_err(|_| {
+            InstantiateError::Unsupported(format!("memory64 offset in {}", describe(op).1))
+        })
+    }
+
+    fn op(
+        &mut self,
+        offset: u64,
+        op: &Operator<'_>,
+        invalid: &dyn Fn(wasmparser::BinaryReaderError) -> InstantiateError,
+    ) -> Result<(), InstantiateError> {
+        let live = self.live();
+        let height = self.height();
+        self.v.op(offset, op).map_err(invalid)?;
+        self.max_operands = self.max_operands.max(self.height());
+        if let Some(simple) = simple_op(op) {
+            if live {
+                self.emit(simple);
+            }
+            return Ok(());
+        }
+        let dead = !live;
+        match *op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                if live {
+                    self.emit(Op::Unreachable);
+                }
+            }
+            Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+                let (params, results) = self.block_arity(blockty);
+                let is_if = matches!(op, Operator::If { .. });
+                let below = height
+                    .saturating_sub(params)
+                    .saturating_sub(u32::from(is_if));
+                let mut ctrl = Ctrl {
+                    kind: Kind::Block,
+                    height: below,
+                    arity: results,
+                    start: self.pc(),
+                    patches: Vec::new(),
+                    else_patch: None,
+                    dead,
+                };
+                if matches!(op, Operator::Loop { .. }) {
+                    ctrl.kind = Kind::Loop;
+                    ctrl.arity = params;
+                } else if is_if {
+                    ctrl.kind = Kind::If;
+                    if live {
+                        ctrl.else_patch = Some(self.code.ops.len());
+                        self.emit(Op::JumpIfZero(0));
+                    }
+                }
+                self.ctrl.push(ctrl);
+            }
+            Operator::Else => {
+                if live {
+                    let at = self.code.ops.len();
+                    self.emit(Op::Jump(0));
+                    if let Some(c) = self.ctrl.last_mut() {
+                        c.patches.push(Patch::Op(at));
+                    }
+                }
+                let pc = self.pc();
+                if let Some(at) = self.ctrl.last_mut().and_then(|c| c.else_patch.take()) {
+                    self.patch(Patch::Op(at), pc);
+                }
+            }
+            Operator::End => {
+                let Some(c) = self.ctrl.pop() else {
+                    return Ok(());
+                };
+                let pc = self.pc();
+                if let Some(at) = c.else_patch {
+                    self.patch(Patch::Op(at), pc);
+                }
+                for p in c.patches {
+                    self.patch(p, pc);
+                }
+                if c.kind == Kind::Func {
+                    self.emit(Op::Return);
+                }
+            }
+            Operator::Br { relative_depth } => {
+                if live {
+                    let (t, label) = self.branch(relative_depth, height);
+                    if self.ctrl[label].kind == Kind::Func {
+                        self.emit(Op::Return);
+                    } else {
+                        let at = self.code.ops.len();
+                        self.emit(if t.drop == 0 {
+                            Op::Jump(t.target)
+                        } else {
+                            Op::Br {
+                                target: t.target,
+                                drop: t.drop,
+                                keep: t.keep,
+                            }
+                        });
+                        self.add_patch(label, Patch::Op(at));
+                    }
+                }
+            }
+            Operator::BrIf { relative_depth } => {
+                if live {
+                    let (t, label) = self.branch(relative_depth, height - 1);
+                    let at = self.code.ops.len();
+                    self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
+                        Op::JumpIfNonZero(t.target)
+                    } else {
+                        Op::BrIf {
+                            target: t.target,
+                            drop: t.drop,
+                            keep: t.keep,
+                        }
+                    });
+                    self.add_patch(label, Patch::Op(at));
+                }
+            }
+            Operator::BrTable { ref targets } => {
+                if live {
+                    let start = self.code.br_targets.len() as u32;
+                    let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+                    for depth in targets.targets() {
+                        depths.push(depth.map_err(invalid)?);
+                    }
+                    depths.push(targets.default());
+                    for depth in &depths {
+                        let (t, label) = self.branch(*depth, height - 1);
+                        self.add_patch(label, Patch::Table(self.code.br_targets.len()));
+                        self.code.br_targets.push(t);
+                    }
+                    self.emit(Op::BrTable {
+                        start,
+                        len: depths.len() as u32,
+                    });
+                }
+            }
+            Operator::Return => {
+                if live {
+                    self.emit(Op::Return);
+                }
+            }
+            Operator::Call { function_index } => {
+                if live {
+                    let addr = self.env.funcs[function_index as usize];
+                    self.emit(Op::Call(addr));
+                }
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                if live {
+                    let sig = self.env.sigs[type_index as usize];
+                    let table = self.env.tables[table_index as usize];
+                    self.emit(Op::CallIndirect { sig, table });
+                }
+            }
+            Operator::TypedSelect { ty } => {
+                if !is_num(ty) {
+                    return Err(unsupported_type(ty));
+                }
+                if live {
+                    self.emit(Op::Select);
+                }
+            }
+            Operator::LocalGet { local_index } => self.emit_if(live, Op::LocalGet(local_index)),
+            Operator::LocalSet { local_index } => self.emit_if(live, Op::LocalSet(local_index)),
+            Operator::LocalTee { local_index } => self.emit_if(live, Op::LocalTee(local_index)),
+            Operator::GlobalGet { global_index } => {
+                let addr = self.env.globals[global_index as usize];
+                self.emit_if(live, Op::GlobalGet(addr));
+            }
+            Operator::GlobalSet { global_index } => {
+                let addr = self.env.globals[global_index as usize];
+                self.emit_if(live, Op::GlobalSet(addr));
+            }
+            Operator::I32Const { value } => self.emit_if(live, Op::I32Const(value)),
+            Operator::I64Const { value } => self.emit_if(live, Op::I64Const(value)),
+            Operator::F32Const { value } => self.emit_if(live, Op::F32Const(value.bits())),
+            Operator::F64Const { value } => self.emit_if(live, Op::F64Const(value.bits())),
+            Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {}
+            Operator::MemorySize { mem }
+            | Operator::MemoryGrow { mem }
+            | Operator::MemoryFill { mem }
+                if mem != 0 =>
+            {
+                return Err(InstantiateError::Unsupported(format!(
+                    "multi_memory operator {} on memory {mem}",
+                    describe(op).1
+                )));
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } if dst_mem != 0 || src_mem != 0 => {
+                return Err(InstantiateError::Unsupported(
+                    "multi_memory operator MemoryCopy".to_string(),
+                ));
+            }
+            Operator::MemorySize { .. } => self.emit_if(live, Op::MemorySize),
+            Operator::MemoryGrow { .. } => self.emit_if(live, Op::MemoryGrow),
+            Operator::MemoryFill { .. } => self.emit_if(live, Op::MemoryFill),
+            Operator::MemoryCopy { .. } => self.emit_if(live, Op::MemoryCopy),
+            Operator::I32Load { ref memarg }
+            | Operator::I64Load { ref memarg }
+            | Operator::F32Load { ref memarg }
+            | Operator::F64Load { ref memarg }
+            | Operator::I32Load8S { ref memarg }
+            | Operator::I32Load8U { ref memarg }
+            | Operator::I32Load16S { ref memarg }
+            | Operator::I32Load16U { ref memarg }
+            | Operator::I64Load8S { ref memarg }
+            | Operator::I64Load8U { ref memarg }
+            | Operator::I64Load16S { ref memarg }
+            | Operator::I64Load16U { ref memarg }
+            | Operator::I64Load32S { ref memarg }
+            | Operator::I64Load32U { ref memarg }
+            | Operator::I32Store { ref memarg }
+            | Operator::I64Store { ref memarg }
+            | Operator::F32Store { ref memarg }
+            | Operator::F64Store { ref memarg }
+            | Operator::I32Store8 { ref memarg }
+            | Operator::I32Store16 { ref memarg }
+            | Operator::I64Store8 { ref memarg }
+            | Operator::I64Store16 { ref memarg }
+            | Operator::I64Store32 { ref memarg } => {
+                let offset = self.memarg(op, memarg)?;
+                let mem_op = match op {
+                    Operator::I32Load { .. } => Op::I32Load { offset },
+                    Operator::I64Load { .. } => Op::I64Load { offset },
+                    Operator::F32Load { .. } => Op::F32Load { offset },
+                    Operator::F64Load { .. } => Op::F64Load { offset },
+                    Operator::I32Load8S { .. } => Op::I32Load8S { offset },
+                    Operator::I32Load8U { .. } => Op::I32Load8U { offset },
+                    Operator::I32Load16S { .. } => Op::I32Load16S { offset },
+                    Operator::I32Load16U { .. } => Op::I32Load16U { offset },
+                    Operator::I64Load8S { .. } => Op::I64Load8S { offset },
+                    Operator::I64Load8U { .. } => Op::I64Load8U { offset },
+                    Operator::I64Load16S { .. } => Op::I64Load16S { offset },
+                    Operator::I64Load16U { .. } => Op::I64Load16U { offset },
+                    Operator::I64Load32S { .. } => Op::I64Load32S { offset },
+                    Operator::I64Load32U { .. } => Op::I64Load32U { offset },
+                    Operator::I32Store { .. } => Op::I32Store { offset },
+                    Operator::I64Store { .. } => Op::I64Store { offset },
+                    Operator::F32Store { .. } => Op::F32Store { offset },
+                    Operator::F64Store { .. } => Op::F64Store { offset },
+                    Operator::I32Store8 { .. } => Op::I32Store8 { offset },
+                    Operator::I32Store16 { .. } => Op::I32Store16 { offset },
+                    Operator::I64Store8 { .. } => Op::I64Store8 { offset },
+                    Operator::I64Store16 { .. } => Op::I64Store16 { offset },
+                    _ => Op::I64Store32 { offset },
+                };
+                self.emit_if(live, mem_op);
+            }
+            _ => return Err(unsupported_op(op)),
+        }
+        Ok(())
+    }
+
+    fn emit_if(&mut self, live: bool, op: Op) {
+        if live {
+            self.emit(op);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Config, FuncInst, Linker, Store, Val};
+    use super::*;
+
+    fn code_of(wat: &str) -> FuncCode {
+        let wasm = wat::parse_str(wat).unwrap();
+        let mut store = Store::new(Config::default());
+        store.instantiate(&wasm, &Linker::new()).unwrap();
+        match &store.funcs[0] {
+            FuncInst::Wasm { code, .. } => code.clone(),
+            FuncInst::Host { .. } => panic!("not a wasm function"),
+        }
+    }
+
+    #[test]
+    fn forward_branch_is_patched_with_its_stack_adjustment() {
+        let code = code_of(
+            "(module (func (result i32)
+                (block (result i32)
+                    i32.const 1 i32.const 2 i32.const 3
+                    br 0)
+                ))",
+        );
+        assert_eq!(
+            code.ops,
+            [
+                Op::I32Const(1),
+                Op::I32Const(2),
+                Op::I32Const(3),
+                Op::Br {
+                    target: 4,
+                    drop: 2,
+                    keep: 1
+                },
+                Op::Return,
+            ]
+        );
+    }
+
+    #[test]
+    fn loops_branch_backward_and_if_else_jumps() {
+        let code = code_of(
+            "(module (func (param i32) (result i32)
+                (loop $l (br_if $l (local.get 0)))
+                (if (result i32) (local.get 0) (then i32.const 1) (else i32.const 2))))",
+        );
+        assert_eq!(
+            code.ops,
+            [
+                Op::LocalGet(0),
+                Op::JumpIfNonZero(0),
+                Op::LocalGet(0),
+                Op::JumpIfZero(6),
+                Op::I32Const(1),
+                Op::Jump(7),
+                Op::I32Const(2),
+                Op::Return,
+            ]
+        );
+    }
+
+    #[test]
+    fn br_table_targets_and_dead_code() {
+        let code = code_of(
+            "(module (func (param i32) (result i32)
+                (block (block (br_table 0 1 (local.get 0)) unreachable i32.const 9 drop)
+                    (return (i32.const 10)))
+                i32.const 20))",
+        );
+        // Nothing after the br_table in its block is emitted.
+        assert_eq!(code.ops[1], Op::BrTable { start: 0, len: 2 });
+        assert_eq!(code.ops[2], Op::I32Const(10));
+        let targets: Vec<u32> = code.br_targets.iter().map(|t| t.target).collect();
+        assert_eq!(targets, [2, 4]);
+        let wasm = wat::parse_str(
+            "(module (func (export \"f\") (param i32) (result i32)
+                (block (block (br_table 0 1 (local.get 0)))
+                    (return (i32.const 10)))
+                i32.const 20))",
+        )
+        .unwrap();
+        let mut store = Store::new(Config::default());
+        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        assert_eq!(store.call(i, "f", &[Val::I32(0)]).unwrap(), [Val::I32(10)]);
+        assert_eq!(store.call(i, "f", &[Val::I32(7)]).unwrap(), [Val::I32(20)]);
+    }
+
+    #[test]
+    fn unsupported_operators_are_named() {
+        let wasm =
+            wat::parse_str("(module (func (result i32) (v128.const i64x2 0 0) drop i32.const 0))")
+                .unwrap();
+        let mut store = Store::new(Config::default());
+        let err = store.instantiate(&wasm, &Linker::new()).unwrap_err();
+        assert_eq!(err.to_string(), "unsupported: simd operator V128Const");
+    }
+}

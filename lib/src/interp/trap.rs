@@ -1,0 +1,118 @@
+//! Traps: how a WebAssembly execution stops abnormally. A [`Trap`] is a value with its
+//! [`TrapKind`] and a wasm backtrace, never a panic.
+
+use std::fmt;
+
+/// Why execution trapped. [`TrapKind::message`] is the spec interpreter's wording, which
+/// `assert_trap` in spec test scripts matches by prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TrapKind {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed division overflow, or a float→int conversion out of range.
+    IntegerOverflow,
+    /// A float→int conversion of a NaN.
+    InvalidConversionToInteger,
+    /// A load or store outside linear memory, or a bulk memory operation out of bounds.
+    MemoryOutOfBounds,
+    /// An element segment did not fit its table at instantiation.
+    TableOutOfBounds,
+    /// `call_indirect` with an index outside the table.
+    UndefinedElement,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement,
+    /// `call_indirect` to a function of another signature.
+    IndirectCallTypeMismatch,
+    /// The maximum call depth or value stack size was reached.
+    CallStackExhausted,
+    /// The fuel (instruction budget) ran out.
+    OutOfFuel,
+    /// An invocation from the embedder was wrong: unknown export, wrong argument types.
+    BadInvocation(String),
+    /// A host function reported an error.
+    Host(String),
+}
+
+impl TrapKind {
+    /// The message the spec test suite expects for this trap.
+    pub fn message(&self) -> &str {
+        match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::IntegerDivideByZero => "integer divide by zero",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::TableOutOfBounds => "out of bounds table access",
+            TrapKind::UndefinedElement => "undefined element",
+            TrapKind::UninitializedElement => "uninitialized element",
+            TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapKind::CallStackExhausted => "call stack exhausted",
+            TrapKind::OutOfFuel => "out of fuel",
+            TrapKind::BadInvocation(message) | TrapKind::Host(message) => message,
+        }
+    }
+}
+
+/// One frame of a trap's backtrace: a function index and its name from the name section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BacktraceFrame {
+    /// The function's index in its module.
+    pub func_index: u32,
+    /// The function's name, when the module's name section gives one.
+    pub name: Option<String>,
+}
+
+/// A trap: its kind and the wasm call stack at the time, innermost frame first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    /// What happened.
+    pub kind: TrapKind,
+    /// The wasm frames active when it happened, innermost first.
+    pub backtrace: Vec<BacktraceFrame>,
+}
+
+impl Trap {
+    /// A trap with no backtrace.
+    pub fn new(kind: TrapKind) -> Self {
+        Trap {
+            kind,
+            backtrace: Vec::new(),
+        }
+    }
+}
+
+impl From<TrapKind> for Trap {
+    fn from(kind: TrapKind) -> Self {
+        Trap::new(kind)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "trap: {}", self.kind.message())?;
+        if !self.backtrace.is_empty() {
+            f.write_str(" (in ")?;
+            // Deep recursion gives thousands of frames: show the innermost ones.
+            const SHOWN: usize = 10;
+            for (i, frame) in self.backtrace.iter().take(SHOWN).enumerate() {
+                if i > 0 {
+                    f.write_str(" <- ")?;
+                }
+                match &frame.name {
+                    Some(name) => write!(f, "func {} `{name}`", frame.func_index)?,
+                    None => write!(f, "func {}", frame.func_index)?,
+                }
+            }
+            if self.backtrace.len() > SHOWN {
+                write!(f, " <- {} more", self.backtrace.len() - SHOWN)?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}

@@ -1,0 +1,207 @@
+//! The interpreter's embedding API: calls, traps with backtraces, limits, host functions,
+//! memory and globals, and a timing of a CPU-bound program.
+
+use std::time::Instant;
+use wasm_tool_lib::interp::{Config, Extern, FuncType, Linker, Store, TrapKind, Val, ValType};
+
+const FIB: &str = r#"(module
+    (func $fib (export "fib") (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+            (then (local.get 0))
+            (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                           (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+    (func $boom (export "boom") (param i32) (result i32)
+        (i32.div_u (i32.const 1) (local.get 0)))
+    (func $deep (export "deep") (call $deep))
+    (func $spin (export "spin") (loop $l (br $l))))"#;
+
+fn instance(config: Config) -> (Store, wasm_tool_lib::interp::Instance) {
+    let wasm = wat::parse_str(FIB).unwrap();
+    let mut store = Store::new(config);
+    let instance = store.instantiate(&wasm, &Linker::new()).unwrap();
+    (store, instance)
+}
+
+#[test]
+fn fib_and_timing() {
+    let (mut store, i) = instance(Config::default());
+    assert_eq!(
+        store.call(i, "fib", &[Val::I32(20)]).unwrap(),
+        [Val::I32(6765)]
+    );
+    let start = Instant::now();
+    assert_eq!(
+        store.call(i, "fib", &[Val::I32(27)]).unwrap(),
+        [Val::I32(196_418)]
+    );
+    println!("fib(27): {:?}", start.elapsed());
+}
+
+#[test]
+fn traps_carry_kind_and_backtrace() {
+    let (mut store, i) = instance(Config::default());
+    let trap = store.call(i, "boom", &[Val::I32(0)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::IntegerDivideByZero);
+    assert_eq!(trap.backtrace[0].name.as_deref(), Some("boom"));
+    assert_eq!(
+        trap.to_string(),
+        "trap: integer divide by zero (in func 1 `boom`)"
+    );
+    let trap = store.call(i, "deep", &[]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::CallStackExhausted);
+    assert_eq!(trap.backtrace.len(), 10_000);
+    assert!(
+        trap.to_string().ends_with("func 2 `deep` <- 9990 more)"),
+        "{trap}"
+    );
+}
+
+#[test]
+fn fuel_bounds_execution() {
+    let (mut store, i) = instance(Config {
+        fuel: Some(1_000),
+        ..Config::default()
+    });
+    let trap = store.call(i, "spin", &[]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::OutOfFuel);
+    assert_eq!(store.fuel_left(), Some(0));
+    assert_eq!(store.call(i, "fib", &[Val::I32(3)]).unwrap(), [Val::I32(2)]);
+}
+
+#[test]
+fn host_functions_memory_and_globals() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (import "env" "double" (func $double (param i32) (result i32)))
+            (import "env" "g" (global $g (mut i32)))
+            (memory (export "mem") 1 2)
+            (global (export "counter") (mut i64) (i64.const 5))
+            (func (export "run") (param i32) (result i32)
+                (i32.store (i32.const 8) (call $double (local.get 0)))
+                (global.set $g (i32.load (i32.const 8)))
+                (memory.grow (i32.const 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let mut linker = Linker::new();
+    let double = store.add_host_func(FuncType::new([ValType::I32], [ValType::I32]), |args| {
+        let Val::I32(x) = args[0] else { unreachable!() };
+        Ok(vec![Val::I32(x * 2)])
+    });
+    linker.define("env", "double", double);
+    let g = store.add_global(Val::I32(0), true);
+    linker.define("env", "g", g);
+    let i = store.instantiate(&wasm, &linker).unwrap();
+    assert_eq!(
+        store.call(i, "run", &[Val::I32(21)]).unwrap(),
+        [Val::I32(1)]
+    );
+    let Extern::Global(g) = g else { unreachable!() };
+    assert_eq!(store.global(g), Some(Val::I32(42)));
+    let Some(Extern::Memory(m)) = store.export(i, "mem") else {
+        panic!("no memory")
+    };
+    assert_eq!(store.memory(m).unwrap().data()[8], 42);
+    assert_eq!(store.memory(m).unwrap().pages(), 2);
+    assert_eq!(
+        store.call(i, "run", &[Val::I32(1)]).unwrap(),
+        [Val::I32(-1)]
+    );
+    let Some(Extern::Global(counter)) = store.export(i, "counter") else {
+        panic!("no global")
+    };
+    assert!(store.set_global(counter, Val::I64(7)));
+    assert!(!store.set_global(counter, Val::I32(7)));
+    assert_eq!(store.global(counter), Some(Val::I64(7)));
+    let err = store.call(i, "run", &[Val::I64(1)]).unwrap_err();
+    assert!(matches!(err.kind, TrapKind::BadInvocation(_)));
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let wasm = wat::parse_str(FIB).unwrap();
+    // Cut at a section boundary the module may still be valid; elsewhere it is an error.
+    let mut errors = 0;
+    for len in 0..wasm.len() {
+        let mut store = Store::new(Config::default());
+        errors += usize::from(store.instantiate(&wasm[..len], &Linker::new()).is_err());
+    }
+    assert!(
+        errors + 5 >= wasm.len(),
+        "{errors} errors for {} cuts",
+        wasm.len()
+    );
+    for i in 8..wasm.len() {
+        let mut bytes = wasm.clone();
+        bytes[i] ^= 0x41;
+        let mut store = Store::new(Config {
+            fuel: Some(100_000),
+            max_call_depth: 200,
+            ..Config::default()
+        });
+        if let Ok(instance) = store.instantiate(&bytes, &Linker::new()) {
+            for name in ["fib", "boom", "deep", "spin"] {
+                let _ = store.call(instance, name, &[Val::I32(20)]);
+                let _ = store.call(instance, name, &[]);
+            }
+        }
+    }
+    let huge = wat::parse_str("(module (table 4000000000 funcref))").unwrap();
+    let mut store = Store::new(Config::default());
+    let err = store.instantiate(&huge, &Linker::new()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("limit exceeded: table of 4000000000 elements"),
+        "{err}"
+    );
+}
+
+#[test]
+fn loop_timing() {
+    let wasm = wat::parse_str(
+        r#"(module (func (export "sum") (param $n i32) (result i64) (local $acc i64)
+            (loop $l
+                (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n))))
+                (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.get $acc)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+    let start = Instant::now();
+    let n = 10_000_000i64;
+    assert_eq!(
+        store.call(i, "sum", &[Val::I32(n as i32)]).unwrap(),
+        [Val::I64(n * (n + 1) / 2)]
+    );
+    println!("sum loop of 10M iterations: {:?}", start.elapsed());
+}
+
+#[test]
+fn element_expressions_fill_the_table() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (type $t (func (result i32)))
+            (table 3 funcref)
+            (elem (i32.const 0) funcref (ref.func $a) (ref.null func) (ref.func $b))
+            (func $a (result i32) (i32.const 1))
+            (func $b (result i32) (i32.const 2))
+            (func (export "call") (param i32) (result i32)
+                (call_indirect (type $t) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+    assert_eq!(
+        store.call(i, "call", &[Val::I32(0)]).unwrap(),
+        [Val::I32(1)]
+    );
+    assert_eq!(
+        store.call(i, "call", &[Val::I32(2)]).unwrap(),
+        [Val::I32(2)]
+    );
+    let trap = store.call(i, "call", &[Val::I32(1)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::UninitializedElement);
+    let trap = store.call(i, "call", &[Val::I32(3)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::UndefinedElement);
+}

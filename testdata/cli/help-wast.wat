@@ -1,0 +1,3 @@
+;; The help text of `wast`.
+;; RUN: wast --help
+(module)

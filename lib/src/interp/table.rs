@@ -3,7 +3,7 @@
 /// The entry of a null reference.
 pub(crate) const NULL: u32 = u32::MAX;
 
-/// A `funcref` table: store addresses of functions, [`NULL`] for empty entries.
+/// A `funcref` table: store addresses of functions, `NULL` for empty entries.
 #[derive(Clone, Debug)]
 pub struct Table {
     pub(crate) elems: Vec<u32>,

@@ -57,6 +57,34 @@ pub fn read_path(path: &Path) -> Result<Input> {
     Ok(Input { name, bytes })
 }
 
+/// `--features SPEC`: the WebAssembly features modules are validated with.
+#[derive(clap::Args, Debug)]
+pub struct FeaturesArg {
+    /// Features to enable: presets (mvp, wasm2, wasm3, all) and `+name`/`-name`.
+    #[arg(
+        long,
+        long_help = features_help(),
+        value_name = "SPEC",
+        default_value = "all",
+        allow_hyphen_values = true,
+        value_parser = parse_features
+    )]
+    pub features: wasm_tool_lib::features::WasmFeatures,
+}
+
+fn features_help() -> String {
+    format!(
+        "Features to enable: comma-separated presets and feature names, applied left to right. \
+         `name` or `+name` adds, `-name` removes. A spec starting with `+` or `-` edits `all` \
+         (`-threads`); any other starts from nothing (`mvp,+simd`).\n\n{}",
+        wasm_tool_lib::features::describe()
+    )
+}
+
+fn parse_features(spec: &str) -> Result<wasm_tool_lib::features::WasmFeatures, String> {
+    wasm_tool_lib::features::parse(spec).map_err(|err| err.to_string())
+}
+
 /// Where output goes: `-o PATH`, or standard output.
 #[derive(clap::Args, Debug)]
 pub struct OutputArg {

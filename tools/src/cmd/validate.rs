@@ -1,8 +1,8 @@
 //! `wasm-tool validate`: checks a module or component against the WebAssembly spec.
 
-use crate::io::InputArg;
+use crate::io::{FeaturesArg, InputArg};
 use anyhow::Result;
-use wasm_tool_lib::features::{self, WasmFeatures};
+
 use wasm_tool_lib::validate::{ValidationSummary, validate};
 use wasm_tool_lib::{Error, ErrorKind};
 
@@ -32,15 +32,8 @@ pub struct Opts {
     /// Features to enable: comma-separated presets (`mvp`, `wasm2`, `wasm3`, `all`, …) and
     /// feature names, each optionally prefixed with `+` (add) or `-` (remove). A spec starting
     /// with `+` or `-` edits `all`.
-    #[arg(
-        long,
-        long_help = features_help(),
-        value_name = "SPEC",
-        default_value = "all",
-        allow_hyphen_values = true,
-        value_parser = parse_features
-    )]
-    features: WasmFeatures,
+    #[clap(flatten)]
+    features: FeaturesArg,
 
     /// On success, print what was validated.
     #[arg(short, long)]
@@ -53,25 +46,10 @@ pub struct Opts {
     json: bool,
 }
 
-/// The long help of `--features`, listing every accepted name.
-fn features_help() -> String {
-    format!(
-        "Features to enable: comma-separated presets and feature names, applied left to right. \
-         `name` or `+name` adds, `-name` removes. A spec starting with `+` or `-` edits `all` \
-         (`-threads`); any other starts from nothing (`mvp,+simd`).\n\n{}",
-        features::describe()
-    )
-}
-
-/// Parses `--features` for clap, which turns an error into a usage error (exit status 2).
-fn parse_features(spec: &str) -> Result<WasmFeatures, String> {
-    features::parse(spec).map_err(|err| err.to_string())
-}
-
 /// Runs the subcommand.
 pub fn run(opts: Opts) -> Result<()> {
     let outcome = opts.input.read_binary().and_then(|input| {
-        let summary = validate(&input.bytes, opts.features)?;
+        let summary = validate(&input.bytes, opts.features.features)?;
         Ok((input.name, summary))
     });
     match outcome {
@@ -169,6 +147,7 @@ fn json(value: &impl serde::Serialize) -> String {
 mod tests {
     use super::*;
     use clap::Parser;
+    use wasm_tool_lib::features::WasmFeatures;
 
     fn opts(args: &[&str]) -> Result<Opts, clap::Error> {
         Opts::try_parse_from(std::iter::once("validate").chain(args.iter().copied()))
@@ -176,9 +155,15 @@ mod tests {
 
     #[test]
     fn features_default_to_all() {
-        assert_eq!(opts(&["x.wasm"]).unwrap().features, WasmFeatures::all());
         assert_eq!(
-            opts(&["--features", "wasm2", "x.wasm"]).unwrap().features,
+            opts(&["x.wasm"]).unwrap().features.features,
+            WasmFeatures::all()
+        );
+        assert_eq!(
+            opts(&["--features", "wasm2", "x.wasm"])
+                .unwrap()
+                .features
+                .features,
             WasmFeatures::WASM2
         );
     }
@@ -187,6 +172,7 @@ mod tests {
     fn unknown_feature_is_a_usage_error() {
         let without_all = opts(&["--features", "-simd,-threads", "x.wasm"])
             .unwrap()
+            .features
             .features;
         assert!(!without_all.simd() && !without_all.threads() && without_all.gc());
         let err = opts(&["--features", "mvp,+bogus", "x.wasm"]).err().unwrap();

@@ -1,9 +1,9 @@
 //! `wasm-tool wast`: runs WebAssembly spec test scripts with the built-in interpreter.
 
-use crate::io::read_path;
+use crate::io::{FeaturesArg, read_path};
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
-use wasm_tool_lib::features::{self, WasmFeatures};
+
 use wasm_tool_lib::interp::wast::{Outcome, run_script};
 
 /// Run WebAssembly spec test scripts (`.wast`) with the built-in interpreter.
@@ -29,24 +29,12 @@ pub struct Opts {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Features modules are validated with (as for `validate --features`).
-    #[arg(
-        long,
-        value_name = "SPEC",
-        default_value = "all",
-        allow_hyphen_values = true,
-        value_parser = parse_features
-    )]
-    features: WasmFeatures,
+    #[clap(flatten)]
+    features: FeaturesArg,
 
     /// Also print each skipped command with its reason.
     #[arg(short, long)]
     verbose: bool,
-}
-
-/// Parses `--features` for clap.
-fn parse_features(spec: &str) -> Result<WasmFeatures, String> {
-    features::parse(spec).map_err(|err| err.to_string())
 }
 
 /// Runs the subcommand.
@@ -56,7 +44,7 @@ pub fn run(opts: Opts) -> Result<()> {
         let input = read_path(path)?;
         let text = String::from_utf8(input.bytes)
             .with_context(|| format!("`{}` is not UTF-8 text", input.name))?;
-        let report = run_script(&input.name, &text, opts.features)?;
+        let report = run_script(&input.name, &text, opts.features.features)?;
         for command in &report.commands {
             match &command.outcome {
                 Outcome::Passed => {}

@@ -700,24 +700,10 @@ fn external_kind_name(kind: ExternalKind) -> &'static str {
 }
 
 fn module_section_kind(id: u8) -> String {
-    match id {
-        0 => "custom",
-        1 => "type",
-        2 => "import",
-        3 => "function",
-        4 => "table",
-        5 => "memory",
-        6 => "global",
-        7 => "export",
-        8 => "start",
-        9 => "element",
-        10 => "code",
-        11 => "data",
-        12 => "datacount",
-        13 => "tag",
-        _ => return format!("unknown-{id}"),
+    match crate::ir::section_name(id) {
+        Some(name) => name.to_string(),
+        None => format!("unknown-{id}"),
     }
-    .to_string()
 }
 
 fn component_section_kind(id: u8) -> String {

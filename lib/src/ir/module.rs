@@ -319,6 +319,27 @@ pub enum SectionId {
     Data,
 }
 
+/// The name of a core module section id (`custom` for 0), or `None` for an unknown id.
+pub fn section_name(id: u8) -> Option<&'static str> {
+    Some(match id {
+        0 => "custom",
+        1 => "type",
+        2 => "import",
+        3 => "function",
+        4 => "table",
+        5 => "memory",
+        6 => "global",
+        7 => "export",
+        8 => "start",
+        9 => "element",
+        10 => "code",
+        11 => "data",
+        12 => "datacount",
+        13 => "tag",
+        _ => return None,
+    })
+}
+
 impl SectionId {
     /// Every standard section, in binary order.
     pub const ALL: [SectionId; 13] = [

@@ -116,21 +116,5 @@ impl Section {
 
 /// The name of a module section id.
 pub fn section_kind(id: u8) -> &'static str {
-    match id {
-        0 => "custom",
-        1 => "type",
-        2 => "import",
-        3 => "function",
-        4 => "table",
-        5 => "memory",
-        6 => "global",
-        7 => "export",
-        8 => "start",
-        9 => "element",
-        10 => "code",
-        11 => "data",
-        12 => "datacount",
-        13 => "tag",
-        _ => "unknown",
-    }
+    crate::ir::section_name(id).unwrap_or("unknown")
 }

@@ -188,6 +188,22 @@ impl Runner {
         }
     }
 
+    /// `assert_invalid` and `assert_malformed`: the module must fail to encode (the text parser
+    /// rejects it) or to validate.
+    fn expect_rejected<E>(
+        &self,
+        encoded: Result<Vec<u8>, E>,
+        what: &str,
+        message: &str,
+    ) -> Result<(), Stop> {
+        match encoded.map(|wasm| validate(&wasm, self.features)) {
+            Ok(Ok(_)) => Err(Stop::Fail(format!(
+                "expected {what} (`{message}`), it validated"
+            ))),
+            Err(_) | Ok(Err(_)) => Ok(()),
+        }
+    }
+
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Instance, InstantiateError> {
         if let Some(why) = self.imports_unavailable(wasm) {
             return Err(InstantiateError::Unsupported(why));
@@ -307,28 +323,12 @@ impl Runner {
                 mut module,
                 message,
                 ..
-            } => outcome(match module.encode() {
-                Err(_) => Ok(()),
-                Ok(wasm) => match validate(&wasm, self.features) {
-                    Ok(_) => Err(Stop::Fail(format!(
-                        "expected invalid (`{message}`), it validated"
-                    ))),
-                    Err(_) => Ok(()),
-                },
-            }),
+            } => outcome(self.expect_rejected(module.encode(), "invalid", message)),
             WastDirective::AssertMalformed {
                 mut module,
                 message,
                 ..
-            } => outcome(match module.encode() {
-                Err(_) => Ok(()),
-                Ok(wasm) => match validate(&wasm, self.features) {
-                    Ok(_) => Err(Stop::Fail(format!(
-                        "expected malformed (`{message}`), it validated"
-                    ))),
-                    Err(_) => Ok(()),
-                },
-            }),
+            } => outcome(self.expect_rejected(module.encode(), "malformed", message)),
             WastDirective::AssertUnlinkable {
                 mut module,
                 message,

@@ -84,7 +84,7 @@ fn host_functions_memory_and_globals() {
     .unwrap();
     let mut store = Store::new(Config::default());
     let mut linker = Linker::new();
-    let double = store.add_host_func(FuncType::new([ValType::I32], [ValType::I32]), |args| {
+    let double = store.add_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, args| {
         let Val::I32(x) = args[0] else { unreachable!() };
         Ok(vec![Val::I32(x * 2)])
     });
@@ -204,4 +204,53 @@ fn element_expressions_fill_the_table() {
     assert_eq!(trap.kind, TrapKind::UninitializedElement);
     let trap = store.call(i, "call", &[Val::I32(3)]).unwrap_err();
     assert_eq!(trap.kind, TrapKind::UndefinedElement);
+}
+
+#[test]
+fn host_functions_read_and_write_the_callers_memory() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (import "env" "upcase" (func $upcase (param i32 i32)))
+            (import "env" "exit" (func $exit (param i32)))
+            (memory (export "mem") 1)
+            (data (i32.const 16) "hello")
+            (func (export "run") (result i32)
+                (call $upcase (i32.const 16) (i32.const 5))
+                (i32.load8_u (i32.const 16)))
+            (func (export "quit") (call $exit (i32.const 7)) unreachable))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let mut linker = Linker::new();
+    let upcase = store.add_host_func(
+        FuncType::new([ValType::I32, ValType::I32], []),
+        |caller, args| {
+            let (Val::I32(ptr), Val::I32(len)) = (args[0], args[1]) else {
+                unreachable!()
+            };
+            let memory = caller.memory().expect("the caller has a memory");
+            let bytes = &mut memory.data_mut()[ptr as usize..(ptr + len) as usize];
+            bytes.make_ascii_uppercase();
+            Ok(Vec::new())
+        },
+    );
+    linker.define("env", "upcase", upcase);
+    let exit = store.add_host_func(FuncType::new([ValType::I32], []), |_, args| {
+        let Val::I32(code) = args[0] else {
+            unreachable!()
+        };
+        Err(TrapKind::Exit(code).into())
+    });
+    linker.define("env", "exit", exit);
+    let i = store.instantiate(&wasm, &linker).unwrap();
+    assert_eq!(
+        store.call(i, "run", &[]).unwrap(),
+        [Val::I32(i32::from(b'H'))]
+    );
+    let Some(Extern::Memory(m)) = store.export(i, "mem") else {
+        panic!("no memory")
+    };
+    assert_eq!(&store.memory(m).unwrap().data()[16..21], b"HELLO");
+    let trap = store.call(i, "quit", &[]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::Exit(7));
 }

@@ -105,7 +105,9 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
         let FuncInst::Host { func, .. } = &store.funcs[func as usize] else {
             unreachable!("checked above")
         };
-        return func.clone()(args);
+        // Called from the embedder: there is no calling instance, hence no memory.
+        let func = func.clone();
+        return func(&mut super::Caller::new(&mut store.memories, None), args);
     };
     let _ = code;
     let mut stack = std::mem::take(&mut store.stack);
@@ -313,7 +315,8 @@ fn run<const FUEL: bool>(
                         .map(|(t, c)| Val::from_cell(*t, *c))
                         .collect();
                     sp -= n;
-                    let results = match host(&args) {
+                    let memory = (mem != usize::MAX).then_some(mem as u32);
+                    let results = match host(&mut super::Caller::new(memories, memory), &args) {
                         Ok(r) => r,
                         Err(trap) => break Err(trap.kind),
                     };

@@ -114,8 +114,38 @@ impl From<wasmparser::BinaryReaderError> for InstantiateError {
     }
 }
 
-/// A host function: takes the arguments, returns the results or a trap.
-pub type HostFunc = Arc<dyn Fn(&[Val]) -> Result<Vec<Val>, Trap> + Send + Sync>;
+/// A host function: takes the caller's context and the arguments, returns the results or a
+/// trap.
+pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[Val]) -> Result<Vec<Val>, Trap> + Send + Sync>;
+
+/// What a host function sees of the store while it runs: the memories, and which of them is
+/// the calling instance's first memory (the one WASI-style APIs read and write).
+pub struct Caller<'a> {
+    memories: &'a mut [Memory],
+    memory: Option<u32>,
+}
+
+impl<'a> Caller<'a> {
+    pub(crate) fn new(memories: &'a mut [Memory], memory: Option<u32>) -> Self {
+        Caller { memories, memory }
+    }
+
+    /// The calling instance's first memory, if it has one.
+    pub fn memory(&mut self) -> Option<&mut Memory> {
+        let addr = self.memory?;
+        self.memories.get_mut(addr as usize)
+    }
+
+    /// The store address of the calling instance's first memory, if it has one.
+    pub fn memory_addr(&self) -> Option<u32> {
+        self.memory
+    }
+
+    /// Any memory of the store by its address.
+    pub fn memory_at(&mut self, addr: u32) -> Option<&mut Memory> {
+        self.memories.get_mut(addr as usize)
+    }
+}
 
 /// Something an instance exports or a module imports, by its address in the [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -253,7 +283,7 @@ impl Store {
     pub fn add_host_func(
         &mut self,
         ty: FuncType,
-        func: impl Fn(&[Val]) -> Result<Vec<Val>, Trap> + Send + Sync + 'static,
+        func: impl Fn(&mut Caller<'_>, &[Val]) -> Result<Vec<Val>, Trap> + Send + Sync + 'static,
     ) -> Extern {
         let sig = self.intern_sig(ty);
         self.funcs.push(FuncInst::Host {

@@ -34,6 +34,9 @@ pub enum TrapKind {
     BadInvocation(String),
     /// A host function reported an error.
     Host(String),
+    /// A host function ended the program with an exit status (WASI's `proc_exit`): not an
+    /// error of the program, but it unwinds like a trap.
+    Exit(i32),
 }
 
 impl TrapKind {
@@ -52,6 +55,7 @@ impl TrapKind {
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::OutOfFuel => "out of fuel",
             TrapKind::BadInvocation(message) | TrapKind::Host(message) => message,
+            TrapKind::Exit(_) => "exit",
         }
     }
 }

@@ -146,7 +146,7 @@ impl Runner {
             ("print_f64_f64", &[ValType::F64, ValType::F64]),
         ];
         for (name, params) in prints {
-            let f = store.add_host_func(FuncType::new(params, []), |_| Ok(Vec::new()));
+            let f = store.add_host_func(FuncType::new(params, []), |_, _| Ok(Vec::new()));
             linker.define("spectest", name, f);
         }
         let globals = [

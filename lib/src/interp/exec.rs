@@ -10,7 +10,7 @@ use super::code::{FuncCode, Op};
 use super::memory::{self, Memory};
 use super::numeric as num;
 use super::trap::{BacktraceFrame, Trap, TrapKind};
-use super::value::Val;
+use super::value::{self, Val};
 use super::{FuncInst, Store, table};
 
 /// A value stored in a stack cell.
@@ -87,7 +87,7 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
         None => return Err(bad(format!("no function at address {func}"))),
     };
     let ty = store.sigs[sig as usize].clone();
-    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
+    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| !a.matches(*t)) {
         return Err(bad(format!(
             "wrong arguments: expected ({}), got ({})",
             ty.params
@@ -119,24 +119,16 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
     let mem = store.instances[instance as usize]
         .memory
         .map_or(usize::MAX, |m| m as usize);
-    for (i, a) in args.iter().enumerate() {
-        stack[i] = a.to_cell();
-    }
+    let params = value::vals_to_cells(args, &mut stack);
     let result = if store.config.fuel.is_some() {
-        run::<true>(store, &mut stack, func, mem, args.len(), &mut fuel)
+        run::<true>(store, &mut stack, func, mem, params, &mut fuel)
     } else {
-        run::<false>(store, &mut stack, func, mem, args.len(), &mut fuel)
+        run::<false>(store, &mut stack, func, mem, params, &mut fuel)
     };
     if store.config.fuel.is_some() {
         store.fuel_left = Some(fuel);
     }
-    let out = result.map(|n| {
-        ty.results
-            .iter()
-            .zip(&stack[..n])
-            .map(|(t, c)| Val::from_cell(*t, *c))
-            .collect()
-    });
+    let out = result.map(|_| value::vals_from_cells(&ty.results, &stack));
     store.stack = stack;
     out
 }
@@ -307,13 +299,8 @@ fn run<const FUEL: bool>(
                 }
                 FuncInst::Host { sig, func: host } => {
                     let ty = &sigs[*sig as usize];
-                    let n = ty.params.len();
-                    let args: Vec<Val> = ty
-                        .params
-                        .iter()
-                        .zip(&stack[sp - n..sp])
-                        .map(|(t, c)| Val::from_cell(*t, *c))
-                        .collect();
+                    let n = ty.param_cells() as usize;
+                    let args = value::vals_from_cells(&ty.params, &stack[sp - n..sp]);
                     sp -= n;
                     let memory = (mem != usize::MAX).then_some(mem as u32);
                     let results = match host(&mut super::Caller::new(memories, memory), &args) {
@@ -321,17 +308,14 @@ fn run<const FUEL: bool>(
                         Err(trap) => break Err(trap.kind),
                     };
                     if results.len() != ty.results.len()
-                        || results.iter().zip(&ty.results).any(|(r, t)| r.ty() != *t)
-                        || sp + results.len() > stack.len()
+                        || results.iter().zip(&ty.results).any(|(r, t)| !r.matches(*t))
+                        || sp + ty.result_cells() as usize > stack.len()
                     {
                         break Err(TrapKind::Host(
                             "host function returned wrong results".into(),
                         ));
                     }
-                    for r in results {
-                        stack[sp] = r.to_cell();
-                        sp += 1;
-                    }
+                    sp += value::vals_to_cells(&results, &mut stack[sp..]);
                 }
             }
         }};
@@ -415,8 +399,8 @@ fn run<const FUEL: bool>(
             Op::LocalGet(i) => push!(stack[fp + i as usize]),
             Op::LocalSet(i) => stack[fp + i as usize] = pop!(u64),
             Op::LocalTee(i) => stack[fp + i as usize] = stack[sp - 1],
-            Op::GlobalGet(g) => push!(globals[g as usize].value),
-            Op::GlobalSet(g) => globals[g as usize].value = pop!(u64),
+            Op::GlobalGet(g) => push!(globals[g as usize].value as u64),
+            Op::GlobalSet(g) => globals[g as usize].value = u128::from(pop!(u64)),
             Op::I32Const(v) => push!(v),
             Op::I64Const(v) => push!(v),
             Op::F32Const(v) => push!(u64::from(v)),

@@ -3,7 +3,7 @@
 //! and run the start function.
 
 use super::translate::{self, Env};
-use super::value::{FuncType, ValType};
+use super::value::{self, FuncType, HeapType, ValType};
 use super::{
     Extern, FuncInst, Global, Instance, InstanceData, InstantiateError, Linker, Memory, Store,
     Table, TrapKind,
@@ -25,10 +25,45 @@ fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
-        wasmparser::ValType::V128 => return Err(unsupported("simd value type v128")),
-        wasmparser::ValType::Ref(r) => {
-            return Err(unsupported(format!("reference_types value type {r}")));
+        wasmparser::ValType::V128 => ValType::V128,
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r)?),
+    })
+}
+
+/// Converts a reference type; concrete (indexed) heap types are not run yet.
+fn ref_type(r: RefType) -> Result<value::RefType, InstantiateError> {
+    use wasmparser::AbstractHeapType as A;
+    let heap = match r.heap_type() {
+        wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
+            A::Func => HeapType::Func,
+            A::NoFunc => HeapType::NoFunc,
+            A::Extern => HeapType::Extern,
+            A::NoExtern => HeapType::NoExtern,
+            A::Any => HeapType::Any,
+            A::Eq => HeapType::Eq,
+            A::I31 => HeapType::I31,
+            A::Struct => HeapType::Struct,
+            A::Array => HeapType::Array,
+            A::None => HeapType::None,
+            A::Exn => HeapType::Exn,
+            A::NoExn => HeapType::NoExn,
+            A::Cont => HeapType::Cont,
+            A::NoCont => HeapType::NoCont,
+        },
+        wasmparser::HeapType::Abstract { shared: true, .. } => {
+            return Err(unsupported(
+                "shared_everything_threads shared reference type",
+            ));
         }
+        _ => {
+            return Err(unsupported(format!(
+                "function_references concrete reference type {r}"
+            )));
+        }
+    };
+    Ok(value::RefType {
+        nullable: r.is_nullable(),
+        heap,
     })
 }
 
@@ -65,7 +100,7 @@ fn eval_const(
             Operator::F64Const { value: v } => value = Some(v.bits()),
             Operator::GlobalGet { global_index } => {
                 let addr = globals[global_index as usize];
-                value = Some(store.globals[addr as usize].value);
+                value = Some(store.globals[addr as usize].value as u64);
             }
             Operator::End => {}
             other => {
@@ -322,7 +357,7 @@ pub(crate) fn instantiate(
         memory_addrs.push(addr);
     }
     for (ty, mutable, init) in &globals {
-        let value = eval_const(store, &global_addrs, init)?;
+        let value = u128::from(eval_const(store, &global_addrs, init)?);
         store.globals.push(Global {
             ty: *ty,
             mutable: *mutable,

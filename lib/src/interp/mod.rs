@@ -33,7 +33,7 @@ pub mod wast;
 pub use memory::Memory;
 pub use table::Table;
 pub use trap::{BacktraceFrame, Trap, TrapKind};
-pub use value::{FuncType, Val, ValType};
+pub use value::{FuncType, HeapType, Ref, RefKind, RefType, Val, ValType};
 
 use code::FuncCode;
 use std::collections::BTreeMap;
@@ -218,7 +218,8 @@ pub(crate) enum FuncInst {
 pub(crate) struct Global {
     pub(crate) ty: ValType,
     pub(crate) mutable: bool,
-    pub(crate) value: u64,
+    /// The value's cells ([`Val::to_slot`]): the low 64 bits for every type but `v128`.
+    pub(crate) value: u128,
 }
 
 /// What an instance keeps after instantiation.
@@ -311,7 +312,7 @@ impl Store {
         self.globals.push(Global {
             ty: value.ty(),
             mutable,
-            value: value.to_cell(),
+            value: value.to_slot(),
         });
         Extern::Global((self.globals.len() - 1) as u32)
     }
@@ -353,14 +354,14 @@ impl Store {
     /// The value of a global by its store address.
     pub fn global(&self, global: u32) -> Option<Val> {
         let g = self.globals.get(global as usize)?;
-        Some(Val::from_cell(g.ty, g.value))
+        Some(Val::from_slot(g.ty, g.value))
     }
 
     /// Sets a mutable global; `false` when it does not exist, is immutable or has another type.
     pub fn set_global(&mut self, global: u32, value: Val) -> bool {
         match self.globals.get_mut(global as usize) {
-            Some(g) if g.mutable && g.ty == value.ty() => {
-                g.value = value.to_cell();
+            Some(g) if g.mutable && value.matches(g.ty) => {
+                g.value = value.to_slot();
                 true
             }
             _ => false,

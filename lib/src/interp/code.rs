@@ -108,12 +108,82 @@ macro_rules! define_op {
             MemoryGrow,
             MemoryFill,
             MemoryCopy,
+
+            // ---- refs: tables, element and data segments, multi-memory, memory64 ----
+            // Tables, memories and segments are named by store address. `ref.null`,
+            // `ref.is_null` and `ref.func` need no ops of their own: they are `I64Const(0)`,
+            // `I64Eqz` and `I64Const` of the reference's bits.
+            /// Pop an index; push the entry of a table.
+            TableGet(u32),
+            /// Pop a reference and an index; set the entry.
+            TableSet(u32),
+            /// Push the size of a table.
+            TableSize(u32),
+            /// Pop a count and an initial reference; push the old size, or -1.
+            TableGrow(u32),
+            /// Pop a count, a reference and an index; fill.
+            TableFill(u32),
+            /// Pop a count, a source and a destination index; copy between tables.
+            TableCopy { dst: u32, src: u32 },
+            /// Pop a count, a source and a destination index; copy from an element segment.
+            TableInit { table: u32, elem: u32 },
+            /// Empty an element segment.
+            ElemDrop(u32),
+            /// Pop a count, a source and a destination address; copy from a data segment.
+            MemoryInit { mem: u32, data: u32 },
+            /// Empty a data segment.
+            DataDrop(u32),
+            /// `memory.size` of a memory other than the instance's first.
+            MemorySizeAt(u32),
+            /// `memory.grow` of a memory other than the instance's first.
+            MemoryGrowAt(u32),
+            /// `memory.fill` of a memory other than the instance's first.
+            MemoryFillAt(u32),
+            /// `memory.copy` between memories other than the instance's first alone.
+            MemoryCopyAt { dst: u32, src: u32 },
+            /// A load from any memory with a 64-bit offset (64-bit addresses, other memories).
+            Load { kind: LoadKind, mem: u32, offset: u64 },
+            /// A store to any memory with a 64-bit offset.
+            Store { kind: StoreKind, mem: u32, offset: u64 },
         }
     };
 }
 for_each_simple_op!(define_op);
 
 const _: () = assert!(std::mem::size_of::<Op>() <= 16);
+
+/// What a general [`Op::Load`] reads and how it extends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs, reason = "named as the wasm loads")]
+pub enum LoadKind {
+    I32,
+    I64,
+    F32,
+    F64,
+    I32S8,
+    I32U8,
+    I32S16,
+    I32U16,
+    I64S8,
+    I64U8,
+    I64S16,
+    I64U16,
+    I64S32,
+    I64U32,
+}
+
+/// How many bytes a general [`Op::Store`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    /// One byte.
+    B1,
+    /// Two bytes.
+    B2,
+    /// Four bytes.
+    B4,
+    /// Eight bytes.
+    B8,
+}
 
 /// A precomputed branch of a `br_table`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use super::memory::{self, Memory};
 use super::numeric as num;
 use super::trap::{BacktraceFrame, Trap, TrapKind};
 use super::value::{self, Val};
-use super::{FuncInst, Store, table};
+use super::{FuncInst, Store, bulk};
 
 /// A value stored in a stack cell.
 trait Cell: Sized {
@@ -163,8 +163,11 @@ fn run<const FUEL: bool>(
         tables,
         globals,
         instances,
+        elems,
+        datas,
         ..
     } = store;
+    let table_limit = u64::from(config.max_table_elements);
     let funcs: &[FuncInst] = funcs;
     let max_depth = config.max_call_depth as usize;
     let mut frames: Vec<Frame<'_>> = Vec::with_capacity(64);
@@ -372,14 +375,17 @@ fn run<const FUEL: bool>(
             }
             Op::Call(callee) => call!(callee),
             Op::CallIndirect { sig, table } => {
-                let i = pop!(u32);
-                let elems = &tables[table as usize].elems;
-                let Some(&callee) = elems.get(i as usize) else {
+                // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
+                let i = pop!(u64);
+                let entries = &tables[table as usize].elems;
+                let Some(&entry) = usize::try_from(i).ok().and_then(|i| entries.get(i)) else {
                     break Err(TrapKind::UndefinedElement);
                 };
-                if callee == table::NULL {
+                if entry == 0 {
                     break Err(TrapKind::UninitializedElement);
                 }
+                // A `funcref` table holds only function references: the address is the payload.
+                let callee = value::Ref::from_bits(entry).payload();
                 let callee_sig = match &funcs[callee as usize] {
                     FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => *sig,
                 };
@@ -430,27 +436,112 @@ fn run<const FUEL: bool>(
             Op::I64Store16 { offset } => store!(u64, offset, |v| (v as u16).to_le_bytes()),
             Op::I64Store32 { offset } => store!(u64, offset, |v| (v as u32).to_le_bytes()),
             Op::MemorySize => push!(memories.get(mem).map_or(0, Memory::pages)),
-            Op::MemoryGrow => un!(u32, |delta| memories
+            Op::MemoryGrow => un!(u64, |delta| memories
                 .get_mut(mem)
-                .and_then(|m| m.grow(delta))
-                .unwrap_or(u32::MAX)),
+                .map_or(u64::from(u32::MAX), |m| m.grow_or_minus_one(delta))),
             Op::MemoryFill => {
-                let len = pop!(u32);
+                let len = pop!(u64);
                 let value = pop!(u32);
-                let dst = pop!(u32);
+                let dst = pop!(u64);
                 let Some(m) = memories.get_mut(mem) else {
                     break Err(TrapKind::MemoryOutOfBounds);
                 };
                 tri!(m.fill(dst, value as u8, len));
             }
             Op::MemoryCopy => {
-                let len = pop!(u32);
-                let src = pop!(u32);
-                let dst = pop!(u32);
+                let len = pop!(u64);
+                let src = pop!(u64);
+                let dst = pop!(u64);
                 let Some(m) = memories.get_mut(mem) else {
                     break Err(TrapKind::MemoryOutOfBounds);
                 };
                 tri!(m.copy(dst, src, len));
+            }
+
+            // ---- refs: tables, segments, multi-memory, memory64 ----
+            // Indices, addresses and lengths are read as `u64`: an `i32` cell is zero-extended.
+            Op::TableGet(t) => {
+                let i = stack[sp - 1];
+                stack[sp - 1] = tri!(tables[t as usize].get(i));
+            }
+            Op::TableSet(t) => {
+                let value = pop!(u64);
+                let i = pop!(u64);
+                tri!(tables[t as usize].set(i, value));
+            }
+            Op::TableSize(t) => push!(tables[t as usize].size()),
+            Op::TableGrow(t) => {
+                let delta = pop!(u64);
+                let init = stack[sp - 1];
+                let table = &mut tables[t as usize];
+                stack[sp - 1] = match table.grow(delta, init, table_limit) {
+                    Some(old) => old,
+                    None if table.table64 => u64::MAX,
+                    None => u64::from(u32::MAX),
+                };
+            }
+            Op::TableFill(t) => {
+                let len = pop!(u64);
+                let value = pop!(u64);
+                let dst = pop!(u64);
+                tri!(tables[t as usize].fill(dst, value, len));
+            }
+            Op::TableCopy { dst, src } => {
+                let len = pop!(u64);
+                let s = pop!(u64);
+                let d = pop!(u64);
+                tri!(bulk::table_copy(tables, dst, src, d, s, len));
+            }
+            Op::TableInit { table, elem } => {
+                let len = pop!(u64);
+                let s = pop!(u64);
+                let d = pop!(u64);
+                tri!(tables[table as usize].init(d, &elems[elem as usize], s, len));
+            }
+            Op::ElemDrop(e) => elems[e as usize] = Vec::new(),
+            Op::MemoryInit { mem: m, data } => {
+                let len = pop!(u64);
+                let s = pop!(u64);
+                let d = pop!(u64);
+                tri!(memories[m as usize].init(d, &datas[data as usize], s, len));
+            }
+            Op::DataDrop(d) => datas[d as usize] = Vec::new(),
+            Op::MemorySizeAt(m) => push!(memories[m as usize].pages()),
+            Op::MemoryGrowAt(m) => un!(u64, |delta| memories[m as usize].grow_or_minus_one(delta)),
+            Op::MemoryFillAt(m) => {
+                let len = pop!(u64);
+                let value = pop!(u32);
+                let dst = pop!(u64);
+                tri!(memories[m as usize].fill(dst, value as u8, len));
+            }
+            Op::MemoryCopyAt { dst, src } => {
+                let len = pop!(u64);
+                let s = pop!(u64);
+                let d = pop!(u64);
+                tri!(bulk::memory_copy(memories, dst, src, d, s, len));
+            }
+            Op::Load {
+                kind,
+                mem: m,
+                offset,
+            } => {
+                let addr = stack[sp - 1];
+                stack[sp - 1] = tri!(bulk::load(&memories[m as usize].data, kind, addr, offset));
+            }
+            Op::Store {
+                kind,
+                mem: m,
+                offset,
+            } => {
+                let value = pop!(u64);
+                let addr = pop!(u64);
+                tri!(bulk::store(
+                    &mut memories[m as usize].data,
+                    kind,
+                    addr,
+                    offset,
+                    value
+                ));
             }
 
             Op::I32Eqz => un!(u32, |a| a == 0),

@@ -3,10 +3,9 @@
 //! and run the start function.
 
 use super::translate::{self, Env};
-use super::value::{self, FuncType, HeapType, ValType};
+use super::value::{self, FuncType, HeapType, Ref, ValType};
 use super::{
     Extern, FuncInst, Global, Instance, InstanceData, InstantiateError, Linker, Memory, Store,
-    Table, TrapKind,
 };
 use crate::error::FuncContext;
 use std::collections::BTreeMap;
@@ -19,7 +18,7 @@ fn unsupported(what: impl Into<String>) -> InstantiateError {
     InstantiateError::Unsupported(what.into())
 }
 
-fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
+pub(crate) fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
     Ok(match vt {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
@@ -67,69 +66,128 @@ fn ref_type(r: RefType) -> Result<value::RefType, InstantiateError> {
     })
 }
 
-fn table_type(ty: &wasmparser::TableType) -> Result<(u32, Option<u32>), InstantiateError> {
-    if ty.element_type != RefType::FUNCREF || ty.table64 || ty.shared {
-        return Err(unsupported(format!(
-            "reference_types table of {}",
-            ty.element_type
-        )));
-    }
-    Ok((ty.initial as u32, ty.maximum.map(|m| m as u32)))
+/// A table's type, from its declaration.
+#[derive(Clone, Copy)]
+struct TableDesc {
+    ty: value::RefType,
+    table64: bool,
+    min: u64,
+    max: Option<u64>,
 }
 
-fn memory_type(ty: &wasmparser::MemoryType) -> Result<(u32, Option<u32>), InstantiateError> {
-    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(unsupported("memory64, threads or custom_page_sizes memory"));
+fn table_type(ty: &wasmparser::TableType) -> Result<TableDesc, InstantiateError> {
+    if ty.shared {
+        return Err(unsupported("shared_everything_threads shared table"));
     }
-    Ok((ty.initial as u32, ty.maximum.map(|m| m as u32)))
+    Ok(TableDesc {
+        ty: ref_type(ty.element_type)?,
+        table64: ty.table64,
+        min: ty.initial,
+        max: ty.maximum,
+    })
 }
 
-/// Evaluates a constant expression: a constant or a `global.get`.
+/// A memory's type, from its declaration.
+#[derive(Clone, Copy)]
+struct MemoryDesc {
+    memory64: bool,
+    page_log2: u32,
+    min: u64,
+    max: Option<u64>,
+}
+
+fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryDesc, InstantiateError> {
+    if ty.shared {
+        return Err(unsupported("threads shared memory"));
+    }
+    Ok(MemoryDesc {
+        memory64: ty.memory64,
+        page_log2: ty.page_size_log2.unwrap_or(16),
+        min: ty.initial,
+        max: ty.maximum,
+    })
+}
+
+/// Whether a value of type `sub` may be used where `sup` is expected, for the abstract reference
+/// types (concrete types match only themselves).
+fn val_subtype(sub: ValType, sup: ValType) -> bool {
+    let (ValType::Ref(a), ValType::Ref(b)) = (sub, sup) else {
+        return sub == sup;
+    };
+    if a.nullable && !b.nullable {
+        return false;
+    }
+    use HeapType as H;
+    a.heap == b.heap
+        || matches!(
+            (a.heap, b.heap),
+            (H::NoFunc, H::Func)
+                | (H::NoExtern, H::Extern)
+                | (H::NoExn, H::Exn)
+                | (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array)
+                | (H::I31 | H::Struct | H::Array, H::Any | H::Eq)
+                | (H::Eq, H::Any)
+        )
+}
+
+/// Evaluates a constant expression to a global slot ([`super::Val::to_slot`]): constants,
+/// `global.get`, `ref.null`, `ref.func` and the extended-const `i32`/`i64` `add`, `sub` and
+/// `mul`.
 fn eval_const(
     store: &Store,
     globals: &[u32],
+    funcs: &[u32],
     expr: &ConstExpr<'_>,
-) -> Result<u64, InstantiateError> {
+) -> Result<u128, InstantiateError> {
     let mut reader = expr.get_operators_reader();
-    let mut value = None;
+    let mut stack: Vec<u128> = Vec::new();
+    let underflow = || unsupported("constant expression stack underflow");
     while !reader.eof() {
-        match reader.read()? {
-            Operator::I32Const { value: v } => value = Some(u64::from(v as u32)),
-            Operator::I64Const { value: v } => value = Some(v as u64),
-            Operator::F32Const { value: v } => value = Some(u64::from(v.bits())),
-            Operator::F64Const { value: v } => value = Some(v.bits()),
+        let op = reader.read()?;
+        let value = match op {
+            Operator::I32Const { value: v } => u128::from(v as u32),
+            Operator::I64Const { value: v } => u128::from(v as u64),
+            Operator::F32Const { value: v } => u128::from(v.bits()),
+            Operator::F64Const { value: v } => u128::from(v.bits()),
+            Operator::V128Const { value: v } => v.i128() as u128,
             Operator::GlobalGet { global_index } => {
                 let addr = globals[global_index as usize];
-                value = Some(store.globals[addr as usize].value as u64);
+                store.globals[addr as usize].value
             }
-            Operator::End => {}
+            Operator::RefNull { .. } => 0,
+            Operator::RefFunc { function_index } => {
+                u128::from(Ref::func(funcs[function_index as usize]).to_bits())
+            }
+            Operator::I32Add | Operator::I32Sub | Operator::I32Mul => {
+                let b = stack.pop().ok_or_else(underflow)? as u32;
+                let a = stack.pop().ok_or_else(underflow)? as u32;
+                u128::from(match op {
+                    Operator::I32Add => a.wrapping_add(b),
+                    Operator::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+            Operator::I64Add | Operator::I64Sub | Operator::I64Mul => {
+                let b = stack.pop().ok_or_else(underflow)? as u64;
+                let a = stack.pop().ok_or_else(underflow)? as u64;
+                u128::from(match op {
+                    Operator::I64Add => a.wrapping_add(b),
+                    Operator::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+            Operator::End => continue,
             other => {
                 return Err(unsupported(format!(
                     "constant expression operator {other:?}"
                 )));
             }
-        }
+        };
+        stack.push(value);
     }
-    value.ok_or_else(|| unsupported("empty constant expression"))
-}
-
-/// Evaluates an element expression of a `funcref` table: `ref.func` or `ref.null`.
-fn eval_ref(funcs: &[u32], expr: &ConstExpr<'_>) -> Result<u32, InstantiateError> {
-    let mut reader = expr.get_operators_reader();
-    let mut value = None;
-    while !reader.eof() {
-        match reader.read()? {
-            Operator::RefFunc { function_index } => value = Some(funcs[function_index as usize]),
-            Operator::RefNull { .. } => value = Some(super::table::NULL),
-            Operator::End => {}
-            other => {
-                return Err(unsupported(format!(
-                    "element expression operator {other:?}"
-                )));
-            }
-        }
-    }
-    value.ok_or_else(|| unsupported("empty element expression"))
+    stack
+        .pop()
+        .ok_or_else(|| unsupported("empty constant expression"))
 }
 
 /// Instantiates `wasm` into `store`.
@@ -191,10 +249,11 @@ pub(crate) fn instantiate(
             Payload::TableSection(reader) => {
                 for table in reader.clone() {
                     let table = table?;
-                    if !matches!(table.init, wasmparser::TableInit::RefNull) {
-                        return Err(unsupported("function_references table initializer"));
-                    }
-                    tables.push(table_type(&table.ty)?);
+                    let init = match table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(expr) => Some(expr),
+                    };
+                    tables.push((table_type(&table.ty)?, init));
                 }
             }
             Payload::MemorySection(reader) => {
@@ -294,17 +353,25 @@ pub(crate) fn instantiate(
                 func_addrs.push(addr);
             }
             (TypeRef::Table(ty), Extern::Table(addr)) => {
-                let (min, max) = table_type(&ty)?;
+                let want = table_type(&ty)?;
                 let t = &store.tables[addr as usize];
-                if t.size() < min || !max_fits(t.max, max) {
+                if t.ty != want.ty
+                    || t.table64 != want.table64
+                    || t.size() < want.min
+                    || !max_fits(t.max, want.max)
+                {
                     return Err(incompatible());
                 }
                 table_addrs.push(addr);
             }
             (TypeRef::Memory(ty), Extern::Memory(addr)) => {
-                let (min, max) = memory_type(&ty)?;
+                let want = memory_type(&ty)?;
                 let m = &store.memories[addr as usize];
-                if m.pages() < min || !max_fits(m.declared_max, max) {
+                if m.memory64 != want.memory64
+                    || m.page_log2 != want.page_log2
+                    || m.pages() < want.min
+                    || !max_fits(m.declared_max, want.max)
+                {
                     return Err(incompatible());
                 }
                 memory_addrs.push(addr);
@@ -312,7 +379,12 @@ pub(crate) fn instantiate(
             (TypeRef::Global(ty), Extern::Global(addr)) => {
                 let vt = val_type(ty.content_type)?;
                 let g = &store.globals[addr as usize];
-                if g.ty != vt || g.mutable != ty.mutable {
+                let fits = if ty.mutable {
+                    g.ty == vt
+                } else {
+                    val_subtype(g.ty, vt)
+                };
+                if !fits || g.mutable != ty.mutable {
                     return Err(incompatible());
                 }
                 global_addrs.push(addr);
@@ -335,35 +407,91 @@ pub(crate) fn instantiate(
             sig: sig_ids[*ty as usize],
         });
     }
-    for (min, max) in &tables {
-        if *min > store.config.max_table_elements {
+    for (desc, init) in &tables {
+        if desc.min > u64::from(store.config.max_table_elements) {
             return Err(InstantiateError::Limit(format!(
-                "table of {min} elements (the limit is {})",
-                store.config.max_table_elements
+                "table of {} elements (the limit is {})",
+                desc.min, store.config.max_table_elements
             )));
         }
-        let Extern::Table(addr) = store.add_table(*min, *max) else {
-            unreachable!("add_table gives a table")
+        let init = match init {
+            Some(expr) => eval_const(store, &global_addrs, &func_addrs, expr)? as u64,
+            None => 0,
+        };
+        let Extern::Table(addr) = store.add_table_typed(
+            desc.ty,
+            desc.table64,
+            desc.min,
+            desc.max,
+            Ref::from_bits(init),
+        ) else {
+            unreachable!("add_table_typed gives a table")
         };
         table_addrs.push(addr);
     }
-    for (min, max) in &memories {
-        let Some(Extern::Memory(addr)) = store.add_memory(*min, *max) else {
+    for desc in &memories {
+        let limit = u64::from(store.config.max_memory_pages);
+        let Some(memory) =
+            Memory::with_type(desc.memory64, desc.page_log2, desc.min, desc.max, limit)
+        else {
             return Err(InstantiateError::Limit(format!(
-                "memory of {min} pages (the limit is {})",
-                store.config.max_memory_pages
+                "memory of {} pages (the limit is {limit} pages of 64 KiB)",
+                desc.min
             )));
         };
-        memory_addrs.push(addr);
+        store.memories.push(memory);
+        memory_addrs.push((store.memories.len() - 1) as u32);
     }
     for (ty, mutable, init) in &globals {
-        let value = u128::from(eval_const(store, &global_addrs, init)?);
+        let value = eval_const(store, &global_addrs, &func_addrs, init)?;
         store.globals.push(Global {
             ty: *ty,
             mutable: *mutable,
             value,
         });
         global_addrs.push((store.globals.len() - 1) as u32);
+    }
+
+    // Segments: element items are evaluated now; active and declared segments are dropped once
+    // applied, so only passive ones keep their contents.
+    let mut elem_addrs: Vec<u32> = Vec::with_capacity(elements.len());
+    let mut active_elems = Vec::new();
+    for element in &elements {
+        let mut items = Vec::new();
+        match &element.items {
+            ElementItems::Functions(reader) => {
+                for f in reader.clone() {
+                    items.push(Ref::func(func_addrs[f? as usize]).to_bits());
+                }
+            }
+            ElementItems::Expressions(_, exprs) => {
+                for expr in exprs.clone() {
+                    items.push(eval_const(store, &global_addrs, &func_addrs, &expr?)? as u64);
+                }
+            }
+        }
+        elem_addrs.push(store.elems.len() as u32);
+        match &element.kind {
+            ElementKind::Passive => store.elems.push(items),
+            ElementKind::Declared => store.elems.push(Vec::new()),
+            ElementKind::Active {
+                table_index,
+                offset_expr,
+            } => {
+                store.elems.push(Vec::new());
+                let offset = eval_const(store, &global_addrs, &func_addrs, offset_expr)? as u64;
+                let table = table_addrs[table_index.unwrap_or(0) as usize];
+                active_elems.push((table, offset, items));
+            }
+        }
+    }
+    let mut data_addrs: Vec<u32> = Vec::with_capacity(datas.len());
+    for data in &datas {
+        data_addrs.push(store.datas.len() as u32);
+        store.datas.push(match data.kind {
+            DataKind::Passive => data.data.to_vec(),
+            DataKind::Active { .. } => Vec::new(),
+        });
     }
 
     // Translate.
@@ -377,6 +505,12 @@ pub(crate) fn instantiate(
         funcs: &func_addrs,
         globals: &global_addrs,
         tables: &table_addrs,
+        memories: &memory_addrs,
+        fast_memory0: memory_addrs
+            .first()
+            .is_some_and(|m| !store.memories[*m as usize].memory64),
+        elems: &elem_addrs,
+        datas: &data_addrs,
     };
     let bodies: Vec<(_, FunctionBody<'_>)> = bodies;
     for (i, (func, body)) in bodies.into_iter().enumerate() {
@@ -414,36 +548,13 @@ pub(crate) fn instantiate(
         names,
     });
 
-    // Active segments, in order: each checked before it is written.
-    for element in &elements {
-        let ElementKind::Active {
-            table_index,
-            offset_expr,
-        } = &element.kind
-        else {
-            continue;
-        };
-        let mut funcs = Vec::new();
-        match &element.items {
-            ElementItems::Functions(items) => {
-                for f in items.clone() {
-                    funcs.push(func_addrs[f? as usize]);
-                }
-            }
-            ElementItems::Expressions(_, exprs) => {
-                for expr in exprs.clone() {
-                    funcs.push(eval_ref(&func_addrs, &expr?)?);
-                }
-            }
-        }
-        let offset = eval_const(store, &global_addrs, offset_expr)? as u32;
-        let table_addr = table_addrs[table_index.unwrap_or(0) as usize];
-        let table: &mut Table = &mut store.tables[table_addr as usize];
-        let end = u64::from(offset) + funcs.len() as u64;
-        if end > u64::from(table.size()) {
-            return Err(InstantiateError::Trap(TrapKind::TableOutOfBounds.into()));
-        }
-        table.elems[offset as usize..end as usize].copy_from_slice(&funcs);
+    // Active segments, in order: each checked in full before it is written (`table.init` and
+    // `memory.init` semantics), the first that does not fit trapping.
+    for (table, offset, items) in &active_elems {
+        let len = items.len() as u64;
+        store.tables[*table as usize]
+            .init(*offset, items, 0, len)
+            .map_err(|kind| InstantiateError::Trap(kind.into()))?;
     }
     for data in &datas {
         let DataKind::Active {
@@ -453,11 +564,11 @@ pub(crate) fn instantiate(
         else {
             continue;
         };
-        let offset = eval_const(store, &global_addrs, offset_expr)? as u32;
+        let offset = eval_const(store, &global_addrs, &func_addrs, offset_expr)? as u64;
         let memory: &mut Memory =
             &mut store.memories[memory_addrs[*memory_index as usize] as usize];
         memory
-            .write(u64::from(offset), data.data)
+            .write(offset, data.data)
             .map_err(|kind| InstantiateError::Trap(kind.into()))?;
     }
     if let Some(start) = start {
@@ -469,7 +580,7 @@ pub(crate) fn instantiate(
 }
 
 /// Whether a provided maximum satisfies an import's: none required, or one at most as large.
-fn max_fits(provided: Option<u32>, required: Option<u32>) -> bool {
+fn max_fits(provided: Option<u64>, required: Option<u64>) -> bool {
     match (provided, required) {
         (_, None) => true,
         (Some(p), Some(r)) => p <= r,

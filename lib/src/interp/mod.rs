@@ -19,6 +19,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bulk;
 pub mod code;
 mod exec;
 mod instance;
@@ -238,6 +239,10 @@ pub struct Store {
     pub(crate) memories: Vec<Memory>,
     pub(crate) tables: Vec<Table>,
     pub(crate) globals: Vec<Global>,
+    /// Element segments as reference cells, by store address; dropped ones are empty.
+    pub(crate) elems: Vec<Vec<u64>>,
+    /// Data segments' bytes, by store address; dropped (and active) ones are empty.
+    pub(crate) datas: Vec<Vec<u8>>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) stack: Vec<u64>,
     pub(crate) fuel_left: Option<u64>,
@@ -253,6 +258,8 @@ impl Store {
             memories: Vec::new(),
             tables: Vec::new(),
             globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
             instances: Vec::new(),
             stack: Vec::new(),
             fuel_left: None,
@@ -305,6 +312,39 @@ impl Store {
     pub fn add_table(&mut self, min: u32, max: Option<u32>) -> Extern {
         self.tables.push(Table::new(min, max));
         Extern::Table((self.tables.len() - 1) as u32)
+    }
+
+    /// Adds a table of `min` entries holding `init`, of element type `ty`, indexed by `i64`
+    /// when `table64`.
+    pub fn add_table_typed(
+        &mut self,
+        ty: RefType,
+        table64: bool,
+        min: u64,
+        max: Option<u64>,
+        init: Ref,
+    ) -> Extern {
+        self.tables
+            .push(Table::with_type(ty, table64, min, max, init.to_bits()));
+        Extern::Table((self.tables.len() - 1) as u32)
+    }
+
+    /// A table by its store address.
+    pub fn table(&self, table: u32) -> Option<&Table> {
+        self.tables.get(table as usize)
+    }
+
+    /// A table entry by its store address and index.
+    pub fn table_get(&self, table: u32, index: u64) -> Option<Ref> {
+        let t = self.tables.get(table as usize)?;
+        t.get(index).ok().map(Ref::from_bits)
+    }
+
+    /// Sets a table entry; `false` when the table or the index does not exist.
+    pub fn table_set(&mut self, table: u32, index: u64, value: Ref) -> bool {
+        self.tables
+            .get_mut(table as usize)
+            .is_some_and(|t| t.set(index, value.to_bits()).is_ok())
     }
 
     /// Adds a global holding `value`.

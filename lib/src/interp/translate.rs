@@ -6,7 +6,8 @@
 //! but not emitted.
 
 use super::InstantiateError;
-use super::code::{BrTarget, FuncCode, Op, for_each_simple_op};
+use super::code::{BrTarget, FuncCode, LoadKind, Op, StoreKind, for_each_simple_op};
+use super::value::Ref;
 use crate::error::{Error, ErrorKind, FuncContext};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
@@ -22,6 +23,14 @@ pub(crate) struct Env<'a> {
     pub(crate) globals: &'a [u32],
     /// Store address by table index.
     pub(crate) tables: &'a [u32],
+    /// Store address by memory index.
+    pub(crate) memories: &'a [u32],
+    /// Whether memory 0 exists and is 32-bit: its loads and stores take the fast ops.
+    pub(crate) fast_memory0: bool,
+    /// Store address by element segment index.
+    pub(crate) elems: &'a [u32],
+    /// Store address by data segment index.
+    pub(crate) datas: &'a [u32],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -96,7 +105,7 @@ pub(crate) fn translate(
         let offset = locals.original_position();
         let (count, vt) = locals.read().map_err(invalid)?;
         t.v.define_locals(offset, count, vt).map_err(invalid)?;
-        if !is_num(vt) {
+        if !is_runnable(vt) {
             return Err(unsupported_type(vt));
         }
         declared = declared.saturating_add(count);
@@ -137,6 +146,12 @@ fn is_num(vt: wasmparser::ValType) -> bool {
             | wasmparser::ValType::F32
             | wasmparser::ValType::F64
     )
+}
+
+/// Whether values of a type fit this interpreter's one-cell values: the numeric types and the
+/// abstract reference types.
+fn is_runnable(vt: wasmparser::ValType) -> bool {
+    is_num(vt) || matches!(vt, wasmparser::ValType::Ref(_)) && super::instance::val_type(vt).is_ok()
 }
 
 fn unsupported_type(vt: wasmparser::ValType) -> InstantiateError {
@@ -236,16 +251,26 @@ impl Translator<'_> {
         }
     }
 
-    fn memarg(&self, op: &Operator<'_>, memarg: &MemArg) -> Result<u32, InstantiateError> {
-        if memarg.target != wasmparser::MemArgTarget::Memory(0) || memarg.ordering.is_some() {
+    /// The memory index and offset of a load or store; threads' atomic orderings are not run.
+    fn memarg(&self, op: &Operator<'_>, memarg: &MemArg) -> Result<(u32, u64), InstantiateError> {
+        let wasmparser::MemArgTarget::Memory(mem) = memarg.target else {
             return Err(InstantiateError::Unsupported(format!(
-                "multi_memory or threads operator {}",
+                "memory operator {} on a non-memory target",
+                describe(op).1,
+            )));
+        };
+        if memarg.ordering.is_some() {
+            return Err(InstantiateError::Unsupported(format!(
+                "threads operator {}",
                 describe(op).1,
             )));
         }
-        u32::try_from(memarg.offset).map_err(|_| {
-            InstantiateError::Unsupported(format!("memory64 offset in {}", describe(op).1))
-        })
+        Ok((mem, memarg.offset))
+    }
+
+    /// The store address of memory `mem`.
+    fn memory(&self, mem: u32) -> u32 {
+        self.env.memories[mem as usize]
     }
 
     fn op(
@@ -404,7 +429,7 @@ impl Translator<'_> {
                 }
             }
             Operator::TypedSelect { ty } => {
-                if !is_num(ty) {
+                if !is_runnable(ty) {
                     return Err(unsupported_type(ty));
                 }
                 if live {
@@ -430,25 +455,13 @@ impl Translator<'_> {
             | Operator::F32ReinterpretI32
             | Operator::I64ReinterpretF64
             | Operator::F64ReinterpretI64 => {}
-            Operator::MemorySize { mem }
-            | Operator::MemoryGrow { mem }
-            | Operator::MemoryFill { mem }
-                if mem != 0 =>
-            {
-                return Err(InstantiateError::Unsupported(format!(
-                    "multi_memory operator {} on memory {mem}",
-                    describe(op).1
-                )));
-            }
-            Operator::MemoryCopy { dst_mem, src_mem } if dst_mem != 0 || src_mem != 0 => {
-                return Err(InstantiateError::Unsupported(
-                    "multi_memory operator MemoryCopy".to_string(),
-                ));
-            }
-            Operator::MemorySize { .. } => self.emit_if(live, Op::MemorySize),
-            Operator::MemoryGrow { .. } => self.emit_if(live, Op::MemoryGrow),
-            Operator::MemoryFill { .. } => self.emit_if(live, Op::MemoryFill),
-            Operator::MemoryCopy { .. } => self.emit_if(live, Op::MemoryCopy),
+            Operator::MemorySize { mem: 0 } => self.emit_if(live, Op::MemorySize),
+            Operator::MemoryGrow { mem: 0 } => self.emit_if(live, Op::MemoryGrow),
+            Operator::MemoryFill { mem: 0 } => self.emit_if(live, Op::MemoryFill),
+            Operator::MemoryCopy {
+                dst_mem: 0,
+                src_mem: 0,
+            } => self.emit_if(live, Op::MemoryCopy),
             Operator::I32Load { ref memarg }
             | Operator::I64Load { ref memarg }
             | Operator::F32Load { ref memarg }
@@ -472,37 +485,116 @@ impl Translator<'_> {
             | Operator::I64Store8 { ref memarg }
             | Operator::I64Store16 { ref memarg }
             | Operator::I64Store32 { ref memarg } => {
-                let offset = self.memarg(op, memarg)?;
-                let mem_op = match op {
-                    Operator::I32Load { .. } => Op::I32Load { offset },
-                    Operator::I64Load { .. } => Op::I64Load { offset },
-                    Operator::F32Load { .. } => Op::F32Load { offset },
-                    Operator::F64Load { .. } => Op::F64Load { offset },
-                    Operator::I32Load8S { .. } => Op::I32Load8S { offset },
-                    Operator::I32Load8U { .. } => Op::I32Load8U { offset },
-                    Operator::I32Load16S { .. } => Op::I32Load16S { offset },
-                    Operator::I32Load16U { .. } => Op::I32Load16U { offset },
-                    Operator::I64Load8S { .. } => Op::I64Load8S { offset },
-                    Operator::I64Load8U { .. } => Op::I64Load8U { offset },
-                    Operator::I64Load16S { .. } => Op::I64Load16S { offset },
-                    Operator::I64Load16U { .. } => Op::I64Load16U { offset },
-                    Operator::I64Load32S { .. } => Op::I64Load32S { offset },
-                    Operator::I64Load32U { .. } => Op::I64Load32U { offset },
-                    Operator::I32Store { .. } => Op::I32Store { offset },
-                    Operator::I64Store { .. } => Op::I64Store { offset },
-                    Operator::F32Store { .. } => Op::F32Store { offset },
-                    Operator::F64Store { .. } => Op::F64Store { offset },
-                    Operator::I32Store8 { .. } => Op::I32Store8 { offset },
-                    Operator::I32Store16 { .. } => Op::I32Store16 { offset },
-                    Operator::I64Store8 { .. } => Op::I64Store8 { offset },
-                    Operator::I64Store16 { .. } => Op::I64Store16 { offset },
-                    _ => Op::I64Store32 { offset },
+                let (mem, offset) = self.memarg(op, memarg)?;
+                let small = u32::try_from(offset).ok();
+                let mem_op = match small {
+                    Some(offset) if mem == 0 && self.env.fast_memory0 => match op {
+                        Operator::I32Load { .. } => Op::I32Load { offset },
+                        Operator::I64Load { .. } => Op::I64Load { offset },
+                        Operator::F32Load { .. } => Op::F32Load { offset },
+                        Operator::F64Load { .. } => Op::F64Load { offset },
+                        Operator::I32Load8S { .. } => Op::I32Load8S { offset },
+                        Operator::I32Load8U { .. } => Op::I32Load8U { offset },
+                        Operator::I32Load16S { .. } => Op::I32Load16S { offset },
+                        Operator::I32Load16U { .. } => Op::I32Load16U { offset },
+                        Operator::I64Load8S { .. } => Op::I64Load8S { offset },
+                        Operator::I64Load8U { .. } => Op::I64Load8U { offset },
+                        Operator::I64Load16S { .. } => Op::I64Load16S { offset },
+                        Operator::I64Load16U { .. } => Op::I64Load16U { offset },
+                        Operator::I64Load32S { .. } => Op::I64Load32S { offset },
+                        Operator::I64Load32U { .. } => Op::I64Load32U { offset },
+                        Operator::I32Store { .. } => Op::I32Store { offset },
+                        Operator::I64Store { .. } => Op::I64Store { offset },
+                        Operator::F32Store { .. } => Op::F32Store { offset },
+                        Operator::F64Store { .. } => Op::F64Store { offset },
+                        Operator::I32Store8 { .. } => Op::I32Store8 { offset },
+                        Operator::I32Store16 { .. } => Op::I32Store16 { offset },
+                        Operator::I64Store8 { .. } => Op::I64Store8 { offset },
+                        Operator::I64Store16 { .. } => Op::I64Store16 { offset },
+                        _ => Op::I64Store32 { offset },
+                    },
+                    _ => self.general_memory_op(op, mem, offset),
                 };
                 self.emit_if(live, mem_op);
+            }
+
+            // ---- refs: reference types, tables, segments, multi-memory ----
+            Operator::RefNull { .. } => self.emit_if(live, Op::I64Const(0)),
+            Operator::RefIsNull => self.emit_if(live, Op::I64Eqz),
+            Operator::RefFunc { function_index } => {
+                let bits = Ref::func(self.env.funcs[function_index as usize]).to_bits();
+                self.emit_if(live, Op::I64Const(bits as i64));
+            }
+            Operator::TableGet { table } => self.emit_if(live, Op::TableGet(self.table(table))),
+            Operator::TableSet { table } => self.emit_if(live, Op::TableSet(self.table(table))),
+            Operator::TableSize { table } => self.emit_if(live, Op::TableSize(self.table(table))),
+            Operator::TableGrow { table } => self.emit_if(live, Op::TableGrow(self.table(table))),
+            Operator::TableFill { table } => self.emit_if(live, Op::TableFill(self.table(table))),
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src) = (self.table(dst_table), self.table(src_table));
+                self.emit_if(live, Op::TableCopy { dst, src });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (table, elem) = (self.table(table), self.env.elems[elem_index as usize]);
+                self.emit_if(live, Op::TableInit { table, elem });
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit_if(live, Op::ElemDrop(self.env.elems[elem_index as usize]));
+            }
+            Operator::MemoryInit { data_index, mem } => {
+                let (mem, data) = (self.memory(mem), self.env.datas[data_index as usize]);
+                self.emit_if(live, Op::MemoryInit { mem, data });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit_if(live, Op::DataDrop(self.env.datas[data_index as usize]));
+            }
+            Operator::MemorySize { mem } => self.emit_if(live, Op::MemorySizeAt(self.memory(mem))),
+            Operator::MemoryGrow { mem } => self.emit_if(live, Op::MemoryGrowAt(self.memory(mem))),
+            Operator::MemoryFill { mem } => self.emit_if(live, Op::MemoryFillAt(self.memory(mem))),
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                let (dst, src) = (self.memory(dst_mem), self.memory(src_mem));
+                self.emit_if(live, Op::MemoryCopyAt { dst, src });
             }
             _ => return Err(unsupported_op(op)),
         }
         Ok(())
+    }
+
+    /// The store address of table `table`.
+    fn table(&self, table: u32) -> u32 {
+        self.env.tables[table as usize]
+    }
+
+    /// The general load or store of `op` on memory index `mem` (a store address in the op).
+    fn general_memory_op(&self, op: &Operator<'_>, mem: u32, offset: u64) -> Op {
+        let mem = self.memory(mem);
+        let load = |kind| Op::Load { kind, mem, offset };
+        let store = |kind| Op::Store { kind, mem, offset };
+        match op {
+            Operator::I32Load { .. } => load(LoadKind::I32),
+            Operator::I64Load { .. } => load(LoadKind::I64),
+            Operator::F32Load { .. } => load(LoadKind::F32),
+            Operator::F64Load { .. } => load(LoadKind::F64),
+            Operator::I32Load8S { .. } => load(LoadKind::I32S8),
+            Operator::I32Load8U { .. } => load(LoadKind::I32U8),
+            Operator::I32Load16S { .. } => load(LoadKind::I32S16),
+            Operator::I32Load16U { .. } => load(LoadKind::I32U16),
+            Operator::I64Load8S { .. } => load(LoadKind::I64S8),
+            Operator::I64Load8U { .. } => load(LoadKind::I64U8),
+            Operator::I64Load16S { .. } => load(LoadKind::I64S16),
+            Operator::I64Load16U { .. } => load(LoadKind::I64U16),
+            Operator::I64Load32S { .. } => load(LoadKind::I64S32),
+            Operator::I64Load32U { .. } => load(LoadKind::I64U32),
+            Operator::I32Store8 { .. } | Operator::I64Store8 { .. } => store(StoreKind::B1),
+            Operator::I32Store16 { .. } | Operator::I64Store16 { .. } => store(StoreKind::B2),
+            Operator::I32Store { .. } | Operator::F32Store { .. } | Operator::I64Store32 { .. } => {
+                store(StoreKind::B4)
+            }
+            _ => store(StoreKind::B8),
+        }
     }
 
     fn emit_if(&mut self, live: bool, op: Op) {

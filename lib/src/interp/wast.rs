@@ -3,7 +3,8 @@
 //! interpreter does not support yet). It does no I/O: it takes the script's text.
 
 use super::{
-    Config, Extern, FuncType, Instance, InstantiateError, Linker, Store, Trap, Val, ValType,
+    Config, Extern, FuncType, HeapType, Instance, InstantiateError, Linker, Ref, Store, Trap, Val,
+    ValType,
 };
 use crate::validate::validate;
 use std::collections::BTreeMap;
@@ -509,6 +510,10 @@ fn arg(arg: &WastArg<'_>) -> Result<Val, Stop> {
         WastArg::Core(WastArgCore::I64(v)) => Ok(Val::I64(*v)),
         WastArg::Core(WastArgCore::F32(v)) => Ok(Val::F32(v.bits)),
         WastArg::Core(WastArgCore::F64(v)) => Ok(Val::F64(v.bits)),
+        WastArg::Core(WastArgCore::RefNull(_)) => Ok(Val::Ref(Ref::NULL)),
+        WastArg::Core(WastArgCore::RefExtern(n)) => Ok(Val::Ref(Ref::host(*n))),
+        // A host value seen from the `any` hierarchy, as `any.convert_extern` would give it.
+        WastArg::Core(WastArgCore::RefHost(n)) => Ok(Val::Ref(Ref::host(*n).convert())),
         other => Err(Stop::Skip(format!("unsupported argument {other:?}"))),
     }
 }
@@ -535,12 +540,17 @@ fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
             }
             false
         }
+        (Val::Ref(r), WastRetCore::RefNull(_)) => r.is_null(),
+        (Val::Ref(r), WastRetCore::RefExtern(None)) => {
+            !r.is_null()
+                && matches!(Val::Ref(r).ty(), ValType::Ref(t) if t.heap == HeapType::Extern)
+        }
+        (Val::Ref(r), WastRetCore::RefExtern(Some(n))) => r == Ref::host(*n),
+        (Val::Ref(r), WastRetCore::RefHost(n)) => r == Ref::host(*n).convert(),
+        (Val::Ref(r), WastRetCore::RefFunc(None)) => r.as_func().is_some(),
         (
             _,
             WastRetCore::V128(_)
-            | WastRetCore::RefNull(_)
-            | WastRetCore::RefExtern(_)
-            | WastRetCore::RefHost(_)
             | WastRetCore::RefFunc(_)
             | WastRetCore::RefAny
             | WastRetCore::RefEq

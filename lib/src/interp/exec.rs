@@ -401,6 +401,35 @@ fn run<const FUEL: bool>(
             Op::LocalTee(i) => stack[fp + i as usize] = stack[sp - 1],
             Op::GlobalGet(g) => push!(globals[g as usize].value as u64),
             Op::GlobalSet(g) => globals[g as usize].value = u128::from(pop!(u64)),
+            Op::Drop2 => sp -= 2,
+            Op::Select2 => {
+                let c = pop!(u32);
+                sp -= 2;
+                if c == 0 {
+                    stack.copy_within(sp..sp + 2, sp - 2);
+                }
+            }
+            Op::LocalGet2(i) => {
+                let at = fp + i as usize;
+                stack.copy_within(at..at + 2, sp);
+                sp += 2;
+            }
+            Op::LocalSet2(i) => {
+                sp -= 2;
+                stack.copy_within(sp..sp + 2, fp + i as usize);
+            }
+            Op::LocalTee2(i) => stack.copy_within(sp - 2..sp, fp + i as usize),
+            Op::GlobalGet2(g) => {
+                let v = globals[g as usize].value;
+                stack[sp] = v as u64;
+                stack[sp + 1] = (v >> 64) as u64;
+                sp += 2;
+            }
+            Op::GlobalSet2(g) => {
+                sp -= 2;
+                globals[g as usize].value =
+                    u128::from(stack[sp]) | (u128::from(stack[sp + 1]) << 64);
+            }
             Op::I32Const(v) => push!(v),
             Op::I64Const(v) => push!(v),
             Op::F32Const(v) => push!(u64::from(v)),

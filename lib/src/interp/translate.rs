@@ -7,6 +7,7 @@
 
 use super::InstantiateError;
 use super::code::{BrTarget, FuncCode, Op, for_each_simple_op};
+use super::simd;
 use crate::error::{Error, ErrorKind, FuncContext};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
@@ -258,6 +259,14 @@ impl Translator<'_> {
         let height = self.height();
         self.v.op(offset, op).map_err(invalid)?;
         self.max_operands = self.max_operands.max(self.height());
+        // SIMD (simd.rs).
+        if let Some(s) = simd::simd_op(op) {
+            let mut consts = std::mem::take(&mut self.code.v128_consts);
+            let simd = simd::translate(op, s, &mut consts, |m| self.memarg(op, m));
+            self.code.v128_consts = consts;
+            self.emit_if(live, simd?);
+            return Ok(());
+        }
         if let Some(simple) = simple_op(op) {
             if live {
                 self.emit(simple);

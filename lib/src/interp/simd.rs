@@ -1149,4 +1149,43 @@ mod tests {
         );
         assert_eq!(get(&stack, 0), (0xffffu128 << 64) | (0x8001u128 << 112));
     }
+
+    #[test]
+    fn v128_through_params_locals_globals_and_memory() {
+        use super::super::{Config, Extern, Linker, Store, Val};
+        let wasm = wat::parse_str(
+            r#"(module
+                (import "host" "g" (global $g (mut v128)))
+                (memory 1)
+                (func (export "f") (param v128 i32) (result v128 i32)
+                    (local v128)
+                    (local.set 2 (i8x16.shuffle 16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 31
+                        (local.get 0) (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -2)))
+                    (v128.store offset=16 (local.get 1) (local.get 2))
+                    (global.set $g (v128.load offset=16 (local.get 1)))
+                    (i32x4.add (global.get $g) (v128.const i32x4 1 0 0 0))
+                    (i8x16.extract_lane_u 15 (local.get 2))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(Config::default());
+        let g = store.add_global(Val::V128(0), true);
+        let mut linker = Linker::new();
+        linker.define("host", "g", g);
+        let Extern::Global(g) = g else {
+            panic!("add_global gives a global")
+        };
+        let i = store.instantiate(&wasm, &linker).unwrap();
+        let arg = u128::from_le_bytes(std::array::from_fn(|i| i as u8));
+        let got = store
+            .call(i, "f", &[Val::V128(arg), Val::I32(100)])
+            .unwrap();
+        let mut want = arg.to_le_bytes();
+        want[0] = 0xff;
+        want[15] = 0xfe;
+        let shuffled = u128::from_le_bytes(want);
+        // Lane-wise add: 0x030201ff + 1 stays in lane 0.
+        let sum = (shuffled & !0xffff_ffff) | 0x0302_0200;
+        assert_eq!(got, [Val::V128(sum), Val::I32(0xfe)]);
+        assert_eq!(store.global(g), Some(Val::V128(shuffled)));
+    }
 }

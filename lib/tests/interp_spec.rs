@@ -117,3 +117,15 @@ fn memory_proposals_pass_or_skip() {
         );
     }
 }
+
+#[test]
+fn simd_proposals_pass_or_skip() {
+    for (name, p, floor) in [
+        ("simd", Proposal::Simd, 25_800),
+        ("relaxed-simd", Proposal::RelaxedSimd, 77),
+    ] {
+        let totals = run_files(name, proposal(p), WasmFeatures::all());
+        assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        assert!(totals.passed >= floor, "only {} passed", totals.passed);
+    }
+}

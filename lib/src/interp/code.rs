@@ -6,6 +6,8 @@
 //! jumps. Calls name functions and globals by their address in the store, so that execution
 //! needs no per-instance index lookup.
 
+use super::simd::SimdOp;
+
 /// Calls `$callback!` with the list of operators that take no immediate and map one to one
 /// from wasmparser's `Operator` (same names): the numeric instructions, `drop` and `select`.
 macro_rules! for_each_simple_op {
@@ -159,6 +161,18 @@ macro_rules! define_op {
             Load { kind: LoadKind, mem: u32, offset: u64 },
             /// A store to any memory with a 64-bit offset.
             Store { kind: StoreKind, mem: u32, offset: u64 },
+            // SIMD (`simd.rs`): a v128 takes two stack cells, low half first.
+            /// Push the `v128` at this index of [`FuncCode::v128_consts`].
+            V128Const(u32),
+            /// `i8x16.shuffle` with the lane indices at this index of
+            /// [`FuncCode::v128_consts`] (one per byte).
+            I8x16Shuffle(u32),
+            /// A SIMD instruction without immediates.
+            Simd(SimdOp),
+            /// A SIMD `extract_lane` or `replace_lane` of lane `lane`.
+            SimdLane { op: SimdOp, lane: u8 },
+            /// A SIMD load or store at `offset`, of lane `lane` for the lane loads and stores.
+            SimdMem { op: SimdOp, lane: u8, offset: u32 },
         }
     };
 }
@@ -226,4 +240,7 @@ pub struct FuncCode {
     /// The most stack cells the body ever uses above its frame base (parameters and locals
     /// included).
     pub max_height: u32,
+    /// The 128-bit immediates of `v128.const` and `i8x16.shuffle`, indexed by
+    /// [`Op::V128Const`] and [`Op::I8x16Shuffle`].
+    pub v128_consts: Vec<u128>,
 }

@@ -18,6 +18,7 @@
 use super::code::{FuncCode, Op};
 use super::memory::{self, Memory};
 use super::numeric as num;
+use super::simd;
 use super::trap::{BacktraceFrame, Trap, TrapKind};
 use super::value::{self, Val};
 use super::{FuncInst, Store, bulk};
@@ -605,6 +606,24 @@ fn run<const FUEL: bool>(
                     offset,
                     value
                 ));
+            }
+            // SIMD (simd.rs): a v128 is two cells, low half first.
+            Op::V128Const(i) => {
+                simd::put(stack, sp, code.v128_consts[i as usize]);
+                sp += 2;
+            }
+            Op::I8x16Shuffle(i) => {
+                let b = simd::get(stack, sp - 2);
+                let a = simd::get(stack, sp - 4);
+                let lanes = code.v128_consts[i as usize];
+                simd::put(stack, sp - 4, simd::shuffle(a, b, lanes));
+                sp -= 2;
+            }
+            Op::Simd(op) => sp = simd::exec(op, stack, sp),
+            Op::SimdLane { op, lane } => sp = simd::exec_lane(op, lane, stack, sp),
+            Op::SimdMem { op, lane, offset } => {
+                let data = mem_data_mut(memories, mem);
+                sp = tri!(simd::exec_mem(op, lane, offset, data, stack, sp));
             }
 
             Op::I32Eqz => un!(u32, |a| a == 0),

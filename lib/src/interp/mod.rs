@@ -25,6 +25,7 @@ mod exec;
 mod instance;
 pub mod memory;
 pub mod numeric;
+pub mod simd;
 pub mod table;
 mod translate;
 pub mod trap;

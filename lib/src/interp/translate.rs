@@ -7,6 +7,7 @@
 
 use super::InstantiateError;
 use super::code::{BrTarget, FuncCode, LoadKind, Op, StoreKind, for_each_simple_op};
+use super::simd;
 use super::value::{FuncType, Ref, ValType};
 use crate::error::{Error, ErrorKind, FuncContext};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
@@ -350,6 +351,23 @@ impl Translator<'_> {
                 self.emit_if(live, Op::Select2);
                 return Ok(());
             }
+        }
+        // SIMD (simd.rs).
+        if let Some(s) = simd::simd_op(op) {
+            let mut consts = std::mem::take(&mut self.code.v128_consts);
+            let simd = simd::translate(op, s, &mut consts, |m| {
+                let (mem, offset) = self.memarg(op, m)?;
+                match u32::try_from(offset) {
+                    Ok(offset) if mem == 0 && self.env.fast_memory0 => Ok(offset),
+                    _ => Err(InstantiateError::Unsupported(format!(
+                        "simd operator {} on a 64-bit or non-first memory",
+                        describe(op).1
+                    ))),
+                }
+            });
+            self.code.v128_consts = consts;
+            self.emit_if(live, simd?);
+            return Ok(());
         }
         if let Some(simple) = simple_op(op) {
             if live {
@@ -769,11 +787,15 @@ mod tests {
 
     #[test]
     fn unsupported_operators_are_named() {
-        let wasm =
-            wat::parse_str("(module (func (result i32) (v128.const i64x2 0 0) drop i32.const 0))")
-                .unwrap();
+        let wasm = wat::parse_str(
+            "(module (memory 1) (func (result i32) (i32.atomic.load (i32.const 0))))",
+        )
+        .unwrap();
         let mut store = Store::new(Config::default());
         let err = store.instantiate(&wasm, &Linker::new()).unwrap_err();
-        assert_eq!(err.to_string(), "unsupported: simd operator V128Const");
+        assert_eq!(
+            err.to_string(),
+            "unsupported: threads operator I32AtomicLoad"
+        );
     }
 }

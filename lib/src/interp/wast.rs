@@ -9,8 +9,9 @@ use super::{
 use crate::validate::validate;
 use std::collections::BTreeMap;
 use wasmparser::WasmFeatures;
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
+use wast::token::{F32, F64};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 /// How one command of a script went.
@@ -514,6 +515,7 @@ fn arg(arg: &WastArg<'_>) -> Result<Val, Stop> {
         WastArg::Core(WastArgCore::RefExtern(n)) => Ok(Val::Ref(Ref::host(*n))),
         // A host value seen from the `any` hierarchy, as `any.convert_extern` would give it.
         WastArg::Core(WastArgCore::RefHost(n)) => Ok(Val::Ref(Ref::host(*n).convert())),
+        WastArg::Core(WastArgCore::V128(v)) => Ok(Val::V128(u128::from_le_bytes(v.to_le_bytes()))),
         other => Err(Stop::Skip(format!("unsupported argument {other:?}"))),
     }
 }
@@ -522,16 +524,9 @@ fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
     Ok(match (value, want) {
         (Val::I32(v), WastRetCore::I32(w)) => v == *w,
         (Val::I64(v), WastRetCore::I64(w)) => v == *w,
-        (Val::F32(v), WastRetCore::F32(w)) => match w {
-            NanPattern::CanonicalNan => v & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => v & 0x7fc0_0000 == 0x7fc0_0000,
-            NanPattern::Value(w) => v == w.bits,
-        },
-        (Val::F64(v), WastRetCore::F64(w)) => match w {
-            NanPattern::CanonicalNan => v & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => v & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-            NanPattern::Value(w) => v == w.bits,
-        },
+        (Val::F32(v), WastRetCore::F32(w)) => f32_matches(v, w),
+        (Val::F64(v), WastRetCore::F64(w)) => f64_matches(v, w),
+        (Val::V128(v), WastRetCore::V128(w)) => v128_matches(v, w),
         (_, WastRetCore::Either(options)) => {
             for option in options {
                 if matches_ret(value, option)? {
@@ -550,8 +545,7 @@ fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
         (Val::Ref(r), WastRetCore::RefFunc(None)) => r.as_func().is_some(),
         (
             _,
-            WastRetCore::V128(_)
-            | WastRetCore::RefFunc(_)
+            WastRetCore::RefFunc(_)
             | WastRetCore::RefAny
             | WastRetCore::RefEq
             | WastRetCore::RefArray
@@ -561,4 +555,36 @@ fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
         ) => return Err(Stop::Skip(format!("unsupported result {want:?}"))),
         _ => false,
     })
+}
+
+/// Whether `f32` bits match a value or NaN pattern.
+fn f32_matches(v: u32, want: &NanPattern<F32>) -> bool {
+    match want {
+        NanPattern::CanonicalNan => v & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => v & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(w) => v == w.bits,
+    }
+}
+
+/// Whether `f64` bits match a value or NaN pattern.
+fn f64_matches(v: u64, want: &NanPattern<F64>) -> bool {
+    match want {
+        NanPattern::CanonicalNan => v & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => v & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(w) => v == w.bits,
+    }
+}
+
+/// Whether a `v128` matches a lane pattern (integer lanes exactly, float lanes each with its
+/// own value or NaN pattern).
+fn v128_matches(v: u128, want: &V128Pattern) -> bool {
+    let lane = |i: usize, bits: usize| (v >> (i * bits)) as u64;
+    match want {
+        V128Pattern::I8x16(w) => (0..16).all(|i| lane(i, 8) as u8 == w[i] as u8),
+        V128Pattern::I16x8(w) => (0..8).all(|i| lane(i, 16) as u16 == w[i] as u16),
+        V128Pattern::I32x4(w) => (0..4).all(|i| lane(i, 32) as u32 == w[i] as u32),
+        V128Pattern::I64x2(w) => (0..2).all(|i| lane(i, 64) == w[i] as u64),
+        V128Pattern::F32x4(w) => (0..4).all(|i| f32_matches(lane(i, 32) as u32, &w[i])),
+        V128Pattern::F64x2(w) => (0..2).all(|i| f64_matches(lane(i, 64), &w[i])),
+    }
 }

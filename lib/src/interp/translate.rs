@@ -6,8 +6,10 @@
 //! but not emitted.
 
 use super::InstantiateError;
-use super::code::{BrTarget, FuncCode, Op, for_each_simple_op};
+use super::code::{BrTarget, CATCH_ALL, Catch, FuncCode, Handler, NO_SLOT, Op, for_each_simple_op};
 use crate::error::{Error, ErrorKind, FuncContext};
+mod ctrl;
+
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
 /// What a body refers to, resolved to store addresses.
@@ -22,6 +24,8 @@ pub(crate) struct Env<'a> {
     pub(crate) globals: &'a [u32],
     /// Store address by table index.
     pub(crate) tables: &'a [u32],
+    /// Store address by tag index.
+    pub(crate) tags: &'a [u32],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,6 +41,22 @@ enum Kind {
 enum Patch {
     Op(usize),
     Table(usize),
+    /// A `try_table` catch clause's target.
+    Catch(usize),
+}
+
+/// What makes a block a `try_table` or a legacy `try` (exception handling).
+enum Try {
+    /// A `try_table` whose catch clauses are `catches[first..first + len]`.
+    Table { start: u32, first: u32, len: u32 },
+    /// A legacy `try`: its body starts at `start`, ends at `end` (once its first `catch` is
+    /// met); its catch clauses so far; the frame cell that keeps a caught exception.
+    Legacy {
+        start: u32,
+        end: Option<u32>,
+        catches: Vec<Catch>,
+        slot: u32,
+    },
 }
 
 struct Ctrl {
@@ -52,6 +72,8 @@ struct Ctrl {
     else_patch: Option<usize>,
     /// Opened in unreachable code: nothing inside is emitted.
     dead: bool,
+    /// Exception handling of a `try_table` or legacy `try`.
+    try_: Option<Try>,
 }
 
 struct Translator<'a> {
@@ -62,6 +84,8 @@ struct Translator<'a> {
     /// Parameters and declared locals: operand heights are counted above them.
     base: u32,
     max_operands: u32,
+    /// Frame cells kept for legacy `catch` blocks (for `rethrow`), after the declared locals.
+    catch_slots: u32,
 }
 
 /// Translates (and validates) the body of function `index`.
@@ -89,6 +113,7 @@ pub(crate) fn translate(
         ctrl: Vec::new(),
         base: ty.0,
         max_operands: 0,
+        catch_slots: 0,
     };
     let mut locals = body.get_locals_reader().map_err(invalid)?;
     let mut declared: u32 = 0;
@@ -96,7 +121,7 @@ pub(crate) fn translate(
         let offset = locals.original_position();
         let (count, vt) = locals.read().map_err(invalid)?;
         t.v.define_locals(offset, count, vt).map_err(invalid)?;
-        if !is_num(vt) {
+        if !is_num(vt) && !matches!(vt, wasmparser::ValType::Ref(_)) {
             return Err(unsupported_type(vt));
         }
         declared = declared.saturating_add(count);
@@ -111,6 +136,7 @@ pub(crate) fn translate(
         patches: Vec::new(),
         else_patch: None,
         dead: false,
+        try_: None,
     });
     let mut reader = body.get_operators_reader().map_err(invalid)?;
     while !reader.eof() {
@@ -124,7 +150,14 @@ pub(crate) fn translate(
             format!("in {func}: control frames remain at end of function body"),
         )));
     }
-    t.code.max_height = t.base + t.max_operands + 2;
+    // Legacy catch slots sit between the declared locals and the operands: catch heights were
+    // recorded above the locals and move up by the slots.
+    let base = t.base + t.catch_slots;
+    t.code.locals += t.catch_slots;
+    for c in &mut t.code.catches {
+        c.height += base;
+    }
+    t.code.max_height = base + t.max_operands + 2;
     Ok(t.code)
 }
 
@@ -230,9 +263,11 @@ impl Translator<'_> {
             Patch::Op(at) => match &mut self.code.ops[at] {
                 Op::Jump(t) | Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => *t = target,
                 Op::Br { target: t, .. } | Op::BrIf { target: t, .. } => *t = target,
+                Op::BrOnNull { target: t, .. } | Op::BrOnNonNull { target: t, .. } => *t = target,
                 _ => {}
             },
             Patch::Table(at) => self.code.br_targets[at].target = target,
+            Patch::Catch(at) => self.code.catches[at].target = target,
         }
     }
 
@@ -286,6 +321,7 @@ impl Translator<'_> {
                     patches: Vec::new(),
                     else_patch: None,
                     dead,
+                    try_: None,
                 };
                 if matches!(op, Operator::Loop { .. }) {
                     ctrl.kind = Kind::Loop;
@@ -313,10 +349,11 @@ impl Translator<'_> {
                 }
             }
             Operator::End => {
-                let Some(c) = self.ctrl.pop() else {
+                let Some(mut c) = self.ctrl.pop() else {
                     return Ok(());
                 };
                 let pc = self.pc();
+                self.end_try(c.try_.take(), c.dead, pc, u32::MAX);
                 if let Some(at) = c.else_patch {
                     self.patch(Patch::Op(at), pc);
                 }
@@ -404,7 +441,7 @@ impl Translator<'_> {
                 }
             }
             Operator::TypedSelect { ty } => {
-                if !is_num(ty) {
+                if !is_num(ty) && !matches!(ty, wasmparser::ValType::Ref(_)) {
                     return Err(unsupported_type(ty));
                 }
                 if live {
@@ -500,7 +537,7 @@ impl Translator<'_> {
                 };
                 self.emit_if(live, mem_op);
             }
-            _ => return Err(unsupported_op(op)),
+            _ => return self.ctrl_op(op, live, height, invalid),
         }
         Ok(())
     }

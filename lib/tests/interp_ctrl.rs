@@ -103,19 +103,19 @@ fn call_ref_and_null_checks() {
                 (return (i32.const -1)))
             (local.set $r)
             (return_call_ref $t (i32.const 20) (local.get $r))))"#;
-    assert_eq!(run(&wat, "apply", &[Val::I32(4)]), Ok(vec![Val::I32(5)]));
-    let trap = run(&wat, "null", &[]).unwrap_err();
+    assert_eq!(run(wat, "apply", &[Val::I32(4)]), Ok(vec![Val::I32(5)]));
+    let trap = run(wat, "null", &[]).unwrap_err();
     assert_eq!(trap.kind, TrapKind::NullFunctionReference);
-    let trap = run(&wat, "as_non_null", &[]).unwrap_err();
+    let trap = run(wat, "as_non_null", &[]).unwrap_err();
     assert_eq!(trap.kind, TrapKind::NullReference);
-    assert_eq!(run(&wat, "on_null", &[Val::I32(1)]), Ok(vec![Val::I32(11)]));
-    assert_eq!(run(&wat, "on_null", &[Val::I32(0)]), Ok(vec![Val::I32(-1)]));
+    assert_eq!(run(wat, "on_null", &[Val::I32(1)]), Ok(vec![Val::I32(11)]));
+    assert_eq!(run(wat, "on_null", &[Val::I32(0)]), Ok(vec![Val::I32(-1)]));
     assert_eq!(
-        run(&wat, "on_non_null", &[Val::I32(1)]),
+        run(wat, "on_non_null", &[Val::I32(1)]),
         Ok(vec![Val::I32(21)])
     );
     assert_eq!(
-        run(&wat, "on_non_null", &[Val::I32(0)]),
+        run(wat, "on_non_null", &[Val::I32(0)]),
         Ok(vec![Val::I32(-1)])
     );
 }

@@ -107,7 +107,7 @@ fn proposals_pass_or_skip() {
         (
             Proposal::WideArithmetic,
             v2 | WasmFeatures::WIDE_ARITHMETIC,
-            0,
+            109,
         ),
     ] {
         let name = format!("proposal {p}");

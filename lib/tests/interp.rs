@@ -254,3 +254,56 @@ fn host_functions_read_and_write_the_callers_memory() {
     let trap = store.call(i, "quit", &[]).unwrap_err();
     assert_eq!(trap.kind, TrapKind::Exit(7));
 }
+
+#[test]
+fn v128_values_take_two_cells_through_locals_branches_and_calls() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (func $pick (export "pick") (param v128 v128 i32) (result v128)
+                (select (local.get 0) (local.get 1) (local.get 2)))
+            (func (export "br") (param v128 i32) (result i64 v128)
+                (local v128 i64)
+                (local.set 3 (i64.const 9))
+                (local.set 2 (local.get 0))
+                (block (result v128)
+                    (i32.const 5)
+                    (block (param i32) (result v128)
+                        drop
+                        (i64.const 1)
+                        (local.get 2)
+                        (br_if 1 (local.get 1))
+                        (local.tee 2)
+                        drop
+                        drop
+                        (br 0 (call $pick (local.get 2) (local.get 2) (i32.const 0)))))
+                (local.set 2)
+                (local.get 3)
+                (local.get 2)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(Config::default());
+    let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+    let a = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128;
+    let b = 0xffee_ddcc_bbaa_9988_7766_5544_3322_1100u128;
+    assert_eq!(
+        store
+            .call(i, "pick", &[Val::V128(a), Val::V128(b), Val::I32(1)])
+            .unwrap(),
+        [Val::V128(a)]
+    );
+    assert_eq!(
+        store
+            .call(i, "pick", &[Val::V128(a), Val::V128(b), Val::I32(0)])
+            .unwrap(),
+        [Val::V128(b)]
+    );
+    for cond in [0, 1] {
+        assert_eq!(
+            store
+                .call(i, "br", &[Val::V128(a), Val::I32(cond)])
+                .unwrap(),
+            [Val::I64(9), Val::V128(a)],
+            "br_if taken: {cond}"
+        );
+    }
+}

@@ -344,3 +344,21 @@ fn wide_arithmetic() {
     assert_eq!(run(wat, "mul_s", &[i(-2), i(3)]), Ok(vec![i(-6), i(-1)]));
     assert_eq!(run(wat, "mul_u", &[i(-1), i(2)]), Ok(vec![i(-2), i(1)]));
 }
+
+#[test]
+fn exception_payloads_carry_v128_and_references() {
+    let wat = r#"(module
+        (tag $t (param v128 funcref i32))
+        (func $throw (param v128 funcref i32) (throw $t (local.get 0) (local.get 1) (local.get 2)))
+        (func (export "f") (param v128 funcref i32) (result v128 funcref i32)
+            (block $h (result v128 funcref i32)
+                (try_table (catch $t $h)
+                    (call $throw (local.get 0) (local.get 1) (local.get 2)))
+                (unreachable))))"#;
+    let v = Val::V128(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210);
+    let r = Val::Ref(Ref::func(0));
+    assert_eq!(
+        run(wat, "f", &[v, r, Val::I32(-5)]),
+        Ok(vec![v, r, Val::I32(-5)])
+    );
+}

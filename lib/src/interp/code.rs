@@ -65,7 +65,7 @@ macro_rules! define_op {
             /// Pop a table index and call through table `table` (store address), checking the
             /// callee has signature `sig` (store signature id).
             CallIndirect { sig: u32, table: u32 },
-            /// Push a copy of a local (index from the frame base).
+            /// Push a copy of a local (its cell, from the frame base).
             LocalGet(u32),
             /// Pop into a local.
             LocalSet(u32),
@@ -75,6 +75,20 @@ macro_rules! define_op {
             GlobalGet(u32),
             /// Pop into a global (store address).
             GlobalSet(u32),
+            /// Drop a two-cell value (`v128`).
+            Drop2,
+            /// `select` of two-cell values.
+            Select2,
+            /// [`Op::LocalGet`] of a two-cell local (its first cell).
+            LocalGet2(u32),
+            /// [`Op::LocalSet`] of a two-cell local.
+            LocalSet2(u32),
+            /// [`Op::LocalTee`] of a two-cell local.
+            LocalTee2(u32),
+            /// [`Op::GlobalGet`] of a `v128` global.
+            GlobalGet2(u32),
+            /// [`Op::GlobalSet`] of a `v128` global.
+            GlobalSet2(u32),
             I32Const(i32),
             I64Const(i64),
             /// An `f32.const`, as bits.
@@ -161,11 +175,11 @@ pub struct FuncCode {
     pub ops: Vec<Op>,
     /// The branches of every `br_table`, indexed by [`Op::BrTable`].
     pub br_targets: Vec<BrTarget>,
-    /// Parameter count.
+    /// The cells the parameters take (a `v128` takes two, any other value one).
     pub params: u32,
-    /// Result count.
+    /// The cells the results take.
     pub results: u32,
-    /// Declared locals beyond the parameters, zeroed on entry.
+    /// The cells of the declared locals beyond the parameters, zeroed on entry.
     pub locals: u32,
     /// Exception handlers, innermost first (see [`Handler`]); searched only when something
     /// is thrown.

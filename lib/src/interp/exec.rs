@@ -5,6 +5,15 @@
 //! them. Fuel is one unit per executed op (the loop is compiled without the check when fuel is
 //! unlimited). Calls check the call depth and that the callee's precomputed maximum stack height
 //! fits, so deep recursion traps with "call stack exhausted".
+//!
+//! This is the crate's one module with `unsafe`: unchecked reads of the op array and of stack
+//! cells in the hot loop, each justified by an invariant of the translated code (see the
+//! `SAFETY` comments) and checked by `debug_assert!` in debug builds.
+
+#![allow(
+    unsafe_code,
+    reason = "unchecked stack and op access in the interpreter loop"
+)]
 
 use super::code::{FuncCode, NO_SLOT, Op};
 use super::exception;
@@ -201,51 +210,73 @@ fn run<const FUEL: bool>(
             }
         };
     }
+    // Stack cells are read and written without bounds checks: every function's `max_height`
+    // (the most cells it uses above its frame base, computed by the translator from the
+    // validated operand stack) is checked against the stack's length when the function is
+    // entered, and `sp` stays within `fp + max_height`. Debug builds (and so the spec suite in
+    // `cargo test`) check every access anyway.
+    macro_rules! cell {
+        ($i:expr) => {{
+            let i: usize = $i;
+            debug_assert!(i < stack.len(), "stack cell {i} out of {}", stack.len());
+            // SAFETY: `i < stack.len()`, as the comment above argues.
+            unsafe { *stack.get_unchecked(i) }
+        }};
+    }
+    macro_rules! set_cell {
+        ($i:expr, $v:expr) => {{
+            let i: usize = $i;
+            let v: u64 = $v;
+            debug_assert!(i < stack.len(), "stack cell {i} out of {}", stack.len());
+            // SAFETY: `i < stack.len()`, as the comment above argues.
+            unsafe { *stack.get_unchecked_mut(i) = v }
+        }};
+    }
     macro_rules! pop {
         ($t:ty) => {{
             sp -= 1;
-            <$t as Cell>::from_cell(stack[sp])
+            <$t as Cell>::from_cell(cell!(sp))
         }};
     }
     macro_rules! push {
         ($e:expr) => {{
-            stack[sp] = Cell::to_cell($e);
+            set_cell!(sp, Cell::to_cell($e));
             sp += 1;
         }};
     }
     macro_rules! un {
         ($t:ty, |$a:ident| $e:expr) => {{
-            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
-            stack[sp - 1] = Cell::to_cell($e);
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            set_cell!(sp - 1, Cell::to_cell($e));
         }};
     }
     macro_rules! un_t {
         ($t:ty, |$a:ident| $e:expr) => {{
-            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
-            stack[sp - 1] = Cell::to_cell(tri!($e));
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            set_cell!(sp - 1, Cell::to_cell(tri!($e)));
         }};
     }
     macro_rules! bin {
         ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
             sp -= 1;
-            let $b = <$t as Cell>::from_cell(stack[sp]);
-            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
-            stack[sp - 1] = Cell::to_cell($e);
+            let $b = <$t as Cell>::from_cell(cell!(sp));
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            set_cell!(sp - 1, Cell::to_cell($e));
         }};
     }
     macro_rules! bin_t {
         ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
             sp -= 1;
             let $b = <$t as Cell>::from_cell(stack[sp]);
-            let $a = <$t as Cell>::from_cell(stack[sp - 1]);
-            stack[sp - 1] = Cell::to_cell(tri!($e));
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            set_cell!(sp - 1, Cell::to_cell(tri!($e)));
         }};
     }
     macro_rules! load {
         ($n:literal, $offset:expr, |$b:ident| $e:expr) => {{
-            let addr = <u32 as Cell>::from_cell(stack[sp - 1]);
+            let addr = <u32 as Cell>::from_cell(cell!(sp - 1));
             let $b = tri!(memory::load::<$n>(mem_data(memories, mem), addr, $offset));
-            stack[sp - 1] = Cell::to_cell($e);
+            set_cell!(sp - 1, Cell::to_cell($e));
         }};
     }
     macro_rules! store {
@@ -430,7 +461,10 @@ fn run<const FUEL: bool>(
             }
             fuel_left -= 1;
         }
-        let op = ops[pc];
+        debug_assert!(pc < ops.len());
+        // SAFETY: every body ends with `Op::Return` and every jump target is an op index of the
+        // same body (resolved by the translator), so `pc` never passes the end.
+        let op = unsafe { *ops.get_unchecked(pc) };
         pc += 1;
         match op {
             Op::Unreachable => break Err(TrapKind::Unreachable),
@@ -483,11 +517,40 @@ fn run<const FUEL: bool>(
                     stack[sp - 1] = b;
                 }
             }
-            Op::LocalGet(i) => push!(stack[fp + i as usize]),
-            Op::LocalSet(i) => stack[fp + i as usize] = pop!(u64),
-            Op::LocalTee(i) => stack[fp + i as usize] = stack[sp - 1],
+            Op::LocalGet(i) => push!(cell!(fp + i as usize)),
+            Op::LocalSet(i) => set_cell!(fp + i as usize, pop!(u64)),
+            Op::LocalTee(i) => set_cell!(fp + i as usize, cell!(sp - 1)),
             Op::GlobalGet(g) => push!(globals[g as usize].value as u64),
             Op::GlobalSet(g) => globals[g as usize].value = u128::from(pop!(u64)),
+            Op::Drop2 => sp -= 2,
+            Op::Select2 => {
+                let c = pop!(u32);
+                sp -= 2;
+                if c == 0 {
+                    stack.copy_within(sp..sp + 2, sp - 2);
+                }
+            }
+            Op::LocalGet2(i) => {
+                let at = fp + i as usize;
+                stack.copy_within(at..at + 2, sp);
+                sp += 2;
+            }
+            Op::LocalSet2(i) => {
+                sp -= 2;
+                stack.copy_within(sp..sp + 2, fp + i as usize);
+            }
+            Op::LocalTee2(i) => stack.copy_within(sp - 2..sp, fp + i as usize),
+            Op::GlobalGet2(g) => {
+                let v = globals[g as usize].value;
+                stack[sp] = v as u64;
+                stack[sp + 1] = (v >> 64) as u64;
+                sp += 2;
+            }
+            Op::GlobalSet2(g) => {
+                sp -= 2;
+                globals[g as usize].value =
+                    u128::from(stack[sp]) | (u128::from(stack[sp + 1]) << 64);
+            }
             Op::I32Const(v) => push!(v),
             Op::I64Const(v) => push!(v),
             Op::F32Const(v) => push!(u64::from(v)),

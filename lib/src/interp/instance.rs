@@ -400,22 +400,27 @@ pub(crate) fn instantiate(
     }
 
     // Translate.
-    let counts: Vec<(u32, u32)> = types
+    let global_v128: Vec<bool> = global_addrs
         .iter()
-        .map(|t| (t.params.len() as u32, t.results.len() as u32))
+        .map(|g| store.globals[*g as usize].ty == ValType::V128)
         .collect();
     let env = Env {
-        types: &counts,
+        types: &types,
         sigs: &sig_ids,
         funcs: &func_addrs,
         globals: &global_addrs,
+        global_v128: &global_v128,
+        has_v128: global_v128.contains(&true)
+            || types
+                .iter()
+                .any(|t| t.params.contains(&ValType::V128) || t.results.contains(&ValType::V128)),
         tables: &table_addrs,
         tags: &tag_addrs,
     };
     let bodies: Vec<(_, FunctionBody<'_>)> = bodies;
     for (i, (func, body)) in bodies.into_iter().enumerate() {
         let index = imported_funcs + i as u32;
-        let ty = counts[func_types[i] as usize];
+        let ty = &types[func_types[i] as usize];
         let context = FuncContext {
             index,
             name: names.get(&index).cloned(),

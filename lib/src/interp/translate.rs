@@ -7,6 +7,7 @@
 
 use super::InstantiateError;
 use super::code::{BrTarget, CATCH_ALL, Catch, FuncCode, Handler, NO_SLOT, Op, for_each_simple_op};
+use super::value::{FuncType, ValType};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
 
@@ -14,14 +15,18 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, Valid
 
 /// What a body refers to, resolved to store addresses.
 pub(crate) struct Env<'a> {
-    /// The module's function types by type index: (params, results) counts.
-    pub(crate) types: &'a [(u32, u32)],
+    /// The module's function types by type index.
+    pub(crate) types: &'a [FuncType],
     /// Store signature id by type index.
     pub(crate) sigs: &'a [u32],
     /// Store address by function index.
     pub(crate) funcs: &'a [u32],
     /// Store address by global index.
     pub(crate) globals: &'a [u32],
+    /// Whether each global (by index) holds a `v128` (two cells).
+    pub(crate) global_v128: &'a [bool],
+    /// Whether a `v128` appears in the module's function types or globals.
+    pub(crate) has_v128: bool,
     /// Store address by table index.
     pub(crate) tables: &'a [u32],
     /// Store address by tag index.
@@ -61,9 +66,9 @@ enum Try {
 
 struct Ctrl {
     kind: Kind,
-    /// The operand stack height at the label, below the block's parameters.
+    /// The operand stack height at the label (in cells), below the block's parameters.
     height: u32,
-    /// The number of values a branch to this label carries.
+    /// The number of cells a branch to this label carries.
     arity: u32,
     /// A loop's first op.
     start: u32,
@@ -81,19 +86,27 @@ struct Translator<'a> {
     v: FuncValidator<ValidatorResources>,
     code: FuncCode,
     ctrl: Vec<Ctrl>,
-    /// Parameters and declared locals: operand heights are counted above them.
+    /// Parameters and declared locals, in cells: operand heights are counted above them.
     base: u32,
     max_operands: u32,
     /// Frame cells kept for legacy `catch` blocks (for `rethrow`), after the declared locals.
     catch_slots: u32,
+    /// `cells[k]` is the height in cells of the validator's first `k` operands: a `v128` takes
+    /// two cells, every other value one.
+    cells: Vec<u32>,
+    /// Each local's first cell (from the frame base) and whether it is a `v128`.
+    locals: Vec<(u32, bool)>,
+    /// Whether `cells` is kept: until a `v128` can be on the stack, every value is one cell
+    /// and the heights are the validator's.
+    track: bool,
 }
 
-/// Translates (and validates) the body of function `index`.
+/// Translates (and validates) the body of a function of type `ty`.
 pub(crate) fn translate(
     env: &Env<'_>,
     validator: FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
-    ty: (u32, u32),
+    ty: &FuncType,
     func: &FuncContext,
 ) -> Result<FuncCode, InstantiateError> {
     let invalid = |source: wasmparser::BinaryReaderError| {
@@ -102,36 +115,47 @@ pub(crate) fn translate(
             source,
         }))
     };
+    let params = ty.param_cells();
     let mut t = Translator {
         env,
         v: validator,
         code: FuncCode {
-            params: ty.0,
-            results: ty.1,
+            params,
+            results: ty.result_cells(),
             ..FuncCode::default()
         },
         ctrl: Vec::new(),
-        base: ty.0,
+        base: params,
         max_operands: 0,
         catch_slots: 0,
+        cells: vec![0],
+        locals: Vec::with_capacity(ty.params.len()),
+        track: env.has_v128,
     };
+    let mut next = 0u32;
+    for p in &ty.params {
+        t.locals.push((next, *p == ValType::V128));
+        next += p.cells();
+    }
     let mut locals = body.get_locals_reader().map_err(invalid)?;
-    let mut declared: u32 = 0;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, vt) = locals.read().map_err(invalid)?;
+        // The validator bounds the number of locals, so this loop is bounded too.
         t.v.define_locals(offset, count, vt).map_err(invalid)?;
-        if !is_num(vt) && !matches!(vt, wasmparser::ValType::Ref(_)) {
-            return Err(unsupported_type(vt));
+        let wide = vt == wasmparser::ValType::V128;
+        t.track |= wide;
+        for _ in 0..count {
+            t.locals.push((next, wide));
+            next += 1 + u32::from(wide);
         }
-        declared = declared.saturating_add(count);
     }
-    t.code.locals = declared;
-    t.base = ty.0 + declared;
+    t.code.locals = next - params;
+    t.base = next;
     t.ctrl.push(Ctrl {
         kind: Kind::Func,
         height: 0,
-        arity: ty.1,
+        arity: t.code.results,
         start: 0,
         patches: Vec::new(),
         else_patch: None,
@@ -159,26 +183,6 @@ pub(crate) fn translate(
     }
     t.code.max_height = base + t.max_operands + 2;
     Ok(t.code)
-}
-
-/// Whether a value type is one of the four numeric types this interpreter runs.
-fn is_num(vt: wasmparser::ValType) -> bool {
-    matches!(
-        vt,
-        wasmparser::ValType::I32
-            | wasmparser::ValType::I64
-            | wasmparser::ValType::F32
-            | wasmparser::ValType::F64
-    )
-}
-
-fn unsupported_type(vt: wasmparser::ValType) -> InstantiateError {
-    let proposal = if vt == wasmparser::ValType::V128 {
-        "simd"
-    } else {
-        "reference-types"
-    };
-    InstantiateError::Unsupported(format!("{proposal} value type {vt}"))
 }
 
 macro_rules! define_simple {
@@ -220,19 +224,63 @@ impl Translator<'_> {
         reachable && self.ctrl.last().is_some_and(|c| !c.dead)
     }
 
+    /// The operand stack height in cells.
     fn height(&self) -> u32 {
-        self.v.operand_stack_height()
+        if !self.track {
+            return self.v.operand_stack_height();
+        }
+        self.cells.last().copied().unwrap_or(0)
+    }
+
+    /// The height in cells of the first `values` operands.
+    fn cells_below(&self, values: u32) -> u32 {
+        if !self.track {
+            return values;
+        }
+        self.cells
+            .get(values as usize)
+            .copied()
+            .unwrap_or_else(|| self.height())
+    }
+
+    /// Starts tracking cell heights (at the first SIMD operator of a function that had no
+    /// `v128` before it: every value so far is one cell).
+    fn start_tracking(&mut self) {
+        let values = self.v.operand_stack_height();
+        self.cells = (0..=values).collect();
+        self.track = true;
+    }
+
+    /// Brings [`Translator::cells`] up to date after an operator that popped at most `pops`
+    /// values (`None`: unknown, recount everything) from a stack of `before` values.
+    fn track_cells(&mut self, before: u32, pops: Option<u32>) {
+        let after = self.v.operand_stack_height();
+        let keep = pops.map_or(0, |p| before.saturating_sub(p)).min(after);
+        self.cells.truncate(keep as usize + 1);
+        for k in keep..after {
+            let depth = (after - 1 - k) as usize;
+            let wide = matches!(
+                self.v.get_operand_type(depth),
+                Some(Some(wasmparser::ValType::V128))
+            );
+            let top = self.height();
+            self.cells.push(top + 1 + u32::from(wide));
+        }
     }
 
     fn pc(&self) -> u32 {
         self.code.ops.len() as u32
     }
 
-    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+    /// A block type's parameters as (values, cells) and its results in cells.
+    fn block_arity(&self, ty: BlockType) -> ((u32, u32), u32) {
         match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(i) => self.env.types.get(i as usize).copied().unwrap_or((0, 0)),
+            BlockType::Empty => ((0, 0), 0),
+            BlockType::Type(vt) => ((0, 0), 1 + u32::from(vt == wasmparser::ValType::V128)),
+            BlockType::FuncType(i) => match self.env.types.get(i as usize) {
+                Some(f) => ((f.params.len() as u32, f.param_cells()), f.result_cells()),
+                None => ((0, 0), 0),
+            },
         }
     }
 
@@ -289,10 +337,37 @@ impl Translator<'_> {
         op: &Operator<'_>,
         invalid: &dyn Fn(wasmparser::BinaryReaderError) -> InstantiateError,
     ) -> Result<(), InstantiateError> {
+        if !self.track && matches!(describe(op).0, "simd" | "relaxed_simd") {
+            self.start_tracking();
+        }
         let live = self.live();
         let height = self.height();
-        self.v.op(offset, op).map_err(invalid)?;
-        self.max_operands = self.max_operands.max(self.height());
+        let values = self.v.operand_stack_height();
+        if !self.track {
+            self.v.op(offset, op).map_err(invalid)?;
+            self.max_operands = self.max_operands.max(self.height());
+        } else {
+            let pops = op.operator_arity(&self.v).map(|(pops, _)| pops);
+            // The type of the top operand before the operator, for `drop` and `select`.
+            let top_wide = matches!(
+                self.v.get_operand_type(0),
+                Some(Some(wasmparser::ValType::V128))
+            );
+            self.v.op(offset, op).map_err(invalid)?;
+            self.track_cells(values, pops);
+            self.max_operands = self.max_operands.max(self.height());
+            if top_wide && matches!(op, Operator::Drop) {
+                self.emit_if(live, Op::Drop2);
+                return Ok(());
+            }
+            if matches!(op, Operator::Select | Operator::TypedSelect { .. })
+                && self.height() >= 2
+                && self.height() - self.cells_below(self.v.operand_stack_height() - 1) == 2
+            {
+                self.emit_if(live, Op::Select2);
+                return Ok(());
+            }
+        }
         if let Some(simple) = simple_op(op) {
             if live {
                 self.emit(simple);
@@ -308,11 +383,10 @@ impl Translator<'_> {
                 }
             }
             Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
-                let (params, results) = self.block_arity(blockty);
+                let ((param_values, params), results) = self.block_arity(blockty);
                 let is_if = matches!(op, Operator::If { .. });
-                let below = height
-                    .saturating_sub(params)
-                    .saturating_sub(u32::from(is_if));
+                let below =
+                    self.cells_below(values.saturating_sub(param_values + u32::from(is_if)));
                 let mut ctrl = Ctrl {
                     kind: Kind::Block,
                     height: below,
@@ -440,24 +514,32 @@ impl Translator<'_> {
                     self.emit(Op::CallIndirect { sig, table });
                 }
             }
-            Operator::TypedSelect { ty } => {
-                if !is_num(ty) && !matches!(ty, wasmparser::ValType::Ref(_)) {
-                    return Err(unsupported_type(ty));
-                }
-                if live {
-                    self.emit(Op::Select);
-                }
+            Operator::TypedSelect { .. } => self.emit_if(live, Op::Select),
+            Operator::LocalGet { local_index }
+            | Operator::LocalSet { local_index }
+            | Operator::LocalTee { local_index } => {
+                let (at, wide) = self.locals[local_index as usize];
+                let local_op = match (op, wide) {
+                    (Operator::LocalGet { .. }, false) => Op::LocalGet(at),
+                    (Operator::LocalSet { .. }, false) => Op::LocalSet(at),
+                    (Operator::LocalTee { .. }, false) => Op::LocalTee(at),
+                    (Operator::LocalGet { .. }, true) => Op::LocalGet2(at),
+                    (Operator::LocalSet { .. }, true) => Op::LocalSet2(at),
+                    (_, true) => Op::LocalTee2(at),
+                    (_, false) => Op::LocalTee(at),
+                };
+                self.emit_if(live, local_op);
             }
-            Operator::LocalGet { local_index } => self.emit_if(live, Op::LocalGet(local_index)),
-            Operator::LocalSet { local_index } => self.emit_if(live, Op::LocalSet(local_index)),
-            Operator::LocalTee { local_index } => self.emit_if(live, Op::LocalTee(local_index)),
-            Operator::GlobalGet { global_index } => {
+            Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
                 let addr = self.env.globals[global_index as usize];
-                self.emit_if(live, Op::GlobalGet(addr));
-            }
-            Operator::GlobalSet { global_index } => {
-                let addr = self.env.globals[global_index as usize];
-                self.emit_if(live, Op::GlobalSet(addr));
+                let wide = self.env.global_v128[global_index as usize];
+                let global_op = match (op, wide) {
+                    (Operator::GlobalGet { .. }, false) => Op::GlobalGet(addr),
+                    (Operator::GlobalGet { .. }, true) => Op::GlobalGet2(addr),
+                    (_, false) => Op::GlobalSet(addr),
+                    (_, true) => Op::GlobalSet2(addr),
+                };
+                self.emit_if(live, global_op);
             }
             Operator::I32Const { value } => self.emit_if(live, Op::I32Const(value)),
             Operator::I64Const { value } => self.emit_if(live, Op::I64Const(value)),
@@ -537,7 +619,7 @@ impl Translator<'_> {
                 };
                 self.emit_if(live, mem_op);
             }
-            _ => return self.ctrl_op(op, live, height, invalid),
+            _ => return self.ctrl_op(op, live, height, values, invalid),
         }
         Ok(())
     }

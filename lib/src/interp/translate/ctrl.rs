@@ -19,6 +19,7 @@ impl Translator<'_> {
         op: &Operator<'_>,
         live: bool,
         height: u32,
+        values: u32,
         invalid: &dyn Fn(wasmparser::BinaryReaderError) -> InstantiateError,
     ) -> Result<(), InstantiateError> {
         let _ = invalid;
@@ -66,7 +67,7 @@ impl Translator<'_> {
             }
             Operator::ThrowRef => self.emit_if(live, Op::ThrowRef),
             Operator::TryTable { ref try_table } => {
-                let (params, results) = self.block_arity(try_table.ty);
+                let ((param_values, _), results) = self.block_arity(try_table.ty);
                 let first = self.code.catches.len() as u32;
                 if live {
                     // Catch labels are relative to the block enclosing the `try_table`.
@@ -96,15 +97,11 @@ impl Translator<'_> {
                 }
                 let len = self.code.catches.len() as u32 - first;
                 let start = self.pc();
-                self.push_block(
-                    height.saturating_sub(params),
-                    results,
-                    !live,
-                    Try::Table { start, first, len },
-                );
+                let below = self.cells_below(values.saturating_sub(param_values));
+                self.push_block(below, results, !live, Try::Table { start, first, len });
             }
             Operator::Try { blockty } => {
-                let (params, results) = self.block_arity(blockty);
+                let ((param_values, _), results) = self.block_arity(blockty);
                 let nested = self
                     .ctrl
                     .iter()
@@ -113,8 +110,9 @@ impl Translator<'_> {
                 self.catch_slots = self.catch_slots.max(nested + 1);
                 let start = self.pc();
                 let slot = self.base + nested;
+                let below = self.cells_below(values.saturating_sub(param_values));
                 self.push_block(
-                    height.saturating_sub(params),
+                    below,
                     results,
                     !live,
                     Try::Legacy {

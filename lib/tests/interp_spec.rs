@@ -129,3 +129,39 @@ fn simd_proposals_pass_or_skip() {
         assert!(totals.passed >= floor, "only {} passed", totals.passed);
     }
 }
+
+/// The proposal suites of the crate that the interpreter runs beyond the core spec, each with the
+/// features of WebAssembly 2.0 plus the proposal's (exceptions: 3.0's, as its scripts use rec
+/// groups and typed references), and a floor of passed commands. The crate has no suite for
+/// the legacy exception instructions: `tests/interp_ctrl.rs` covers them.
+#[test]
+fn proposals_pass_or_skip() {
+    let v2 = WasmFeatures::WASM2;
+    for (p, features, floor) in [
+        (Proposal::TailCall, v2 | WasmFeatures::TAIL_CALL, 119),
+        (
+            Proposal::ExceptionHandling,
+            WasmFeatures::WASM3 | WasmFeatures::EXCEPTIONS,
+            97,
+        ),
+        (
+            Proposal::FunctionReferences,
+            v2 | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
+            1467,
+        ),
+        (
+            Proposal::WideArithmetic,
+            v2 | WasmFeatures::WIDE_ARITHMETIC,
+            109,
+        ),
+    ] {
+        let name = format!("proposal {p}");
+        let totals = run_files(&name, proposal(p), features);
+        assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        assert!(
+            totals.passed >= floor,
+            "only {} passed in {name}",
+            totals.passed
+        );
+    }
+}

@@ -173,6 +173,33 @@ macro_rules! define_op {
             SimdLane { op: SimdOp, lane: u8 },
             /// A SIMD load or store at `offset`, of lane `lane` for the lane loads and stores.
             SimdMem { op: SimdOp, lane: u8, offset: u32 },
+            // ---- Control (helper "ctrl"): tail calls, function references, exceptions,
+            // wide arithmetic. ----
+            /// Tail-call the function at this store address: its arguments replace the frame.
+            ReturnCall(u32),
+            /// Pop a table index and tail-call through table `table`, checking signature `sig`.
+            ReturnCallIndirect { sig: u32, table: u32 },
+            /// Pop a function reference and call it (trap on null).
+            CallRef,
+            /// Pop a function reference and tail-call it (trap on null).
+            ReturnCallRef,
+            /// Trap when the top reference is null.
+            RefAsNonNull,
+            /// When the top reference is null, pop it and branch as [`Op::Br`].
+            BrOnNull { target: u32, drop: u32, keep: u32 },
+            /// When the top reference is not null, branch as [`Op::Br`] (keeping it); else pop it.
+            BrOnNonNull { target: u32, drop: u32, keep: u32 },
+            /// Throw a new exception of tag `tag` (store address) with the tag's parameters as
+            /// payload.
+            Throw(u32),
+            /// Pop an exception reference and throw it again (trap on null).
+            ThrowRef,
+            /// Throw again the exception a legacy `catch` stored in the frame cell `slot`.
+            Rethrow(u32),
+            I64Add128,
+            I64Sub128,
+            I64MulWideS,
+            I64MulWideU,
         }
     };
 }
@@ -237,10 +264,58 @@ pub struct FuncCode {
     pub results: u32,
     /// The cells of the declared locals beyond the parameters, zeroed on entry.
     pub locals: u32,
+    /// Exception handlers, innermost first (see [`Handler`]); searched only when something
+    /// is thrown.
+    pub handlers: Vec<Handler>,
+    /// The catch clauses of [`FuncCode::handlers`].
+    pub catches: Vec<Catch>,
     /// The most stack cells the body ever uses above its frame base (parameters and locals
     /// included).
     pub max_height: u32,
     /// The 128-bit immediates of `v128.const` and `i8x16.shuffle`, indexed by
     /// [`Op::V128Const`] and [`Op::I8x16Shuffle`].
     pub v128_consts: Vec<u128>,
+}
+
+/// A tag address meaning "any tag" in a [`Catch`] (`catch_all`, `catch_all_ref`).
+pub const CATCH_ALL: u32 = u32::MAX;
+
+/// A slot meaning "no slot" in a [`Catch`].
+pub const NO_SLOT: u32 = u32::MAX;
+
+/// The code range of a `try_table` or legacy `try` body, and what happens to an exception
+/// thrown from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handler {
+    /// First op index of the body.
+    pub start: u32,
+    /// One past the last op index of the body.
+    pub end: u32,
+    /// The block's nesting depth in its function (the function body is 0).
+    pub depth: u32,
+    /// Its catch clauses: `catches[first..first + len]`, tried in order.
+    pub first: u32,
+    /// How many catch clauses.
+    pub len: u32,
+    /// A legacy `delegate`: the exception goes on to the handlers at this depth or outside
+    /// ([`u32::MAX`] when not a delegate).
+    pub delegate: u32,
+}
+
+/// One catch clause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Catch {
+    /// The tag's store address, or [`CATCH_ALL`].
+    pub tag: u32,
+    /// Where execution goes on.
+    pub target: u32,
+    /// The stack height (cells above the frame base) the payload is pushed at.
+    pub height: u32,
+    /// Whether the tag's payload is pushed.
+    pub payload: bool,
+    /// Whether the exception reference is pushed (after the payload).
+    pub push_ref: bool,
+    /// A legacy `catch`: the frame cell that keeps the exception for `rethrow`, or
+    /// [`NO_SLOT`].
+    pub slot: u32,
 }

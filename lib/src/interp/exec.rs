@@ -15,13 +15,14 @@
     reason = "unchecked stack and op access in the interpreter loop"
 )]
 
-use super::code::{FuncCode, Op};
+use super::code::{FuncCode, NO_SLOT, Op};
+use super::exception;
 use super::memory::{self, Memory};
 use super::numeric as num;
 use super::simd;
 use super::trap::{BacktraceFrame, Trap, TrapKind};
-use super::value::{self, Val};
-use super::{FuncInst, Store, bulk};
+use super::value::{self, Ref, Val};
+use super::{FuncInst, Store, bulk, table};
 
 /// A value stored in a stack cell.
 trait Cell: Sized {
@@ -175,6 +176,8 @@ fn run<const FUEL: bool>(
         instances,
         elems,
         datas,
+        tags,
+        exceptions,
         ..
     } = store;
     let table_limit = u64::from(config.max_table_elements);
@@ -302,6 +305,30 @@ fn run<const FUEL: bool>(
             pc = $target as usize;
         }};
     }
+    // Calls a host function with the top values as arguments; pushes its results.
+    macro_rules! host_call {
+        ($sig:expr, $host:expr) => {{
+            let (sig, host) = ($sig, $host);
+            let ty = &sigs[*sig as usize];
+            let n = ty.param_cells() as usize;
+            let args = value::vals_from_cells(&ty.params, &stack[sp - n..sp]);
+            sp -= n;
+            let memory = (mem != usize::MAX).then_some(mem as u32);
+            let results = match host(&mut super::Caller::new(memories, memory), &args) {
+                Ok(r) => r,
+                Err(trap) => break Err(trap.kind),
+            };
+            if results.len() != ty.results.len()
+                || results.iter().zip(&ty.results).any(|(r, t)| !r.matches(*t))
+                || sp + ty.result_cells() as usize > stack.len()
+            {
+                break Err(TrapKind::Host(
+                    "host function returned wrong results".into(),
+                ));
+            }
+            sp += value::vals_to_cells(&results, &mut stack[sp..]);
+        }};
+    }
     macro_rules! call {
         ($callee:expr) => {{
             let callee = $callee as usize;
@@ -332,27 +359,102 @@ fn run<const FUEL: bool>(
                         .memory
                         .map_or(usize::MAX, |m| m as usize);
                 }
-                FuncInst::Host { sig, func: host } => {
-                    let ty = &sigs[*sig as usize];
-                    let n = ty.param_cells() as usize;
-                    let args = value::vals_from_cells(&ty.params, &stack[sp - n..sp]);
-                    sp -= n;
-                    let memory = (mem != usize::MAX).then_some(mem as u32);
-                    let results = match host(&mut super::Caller::new(memories, memory), &args) {
-                        Ok(r) => r,
-                        Err(trap) => break Err(trap.kind),
-                    };
-                    if results.len() != ty.results.len()
-                        || results.iter().zip(&ty.results).any(|(r, t)| !r.matches(*t))
-                        || sp + ty.result_cells() as usize > stack.len()
-                    {
-                        break Err(TrapKind::Host(
-                            "host function returned wrong results".into(),
-                        ));
-                    }
-                    sp += value::vals_to_cells(&results, &mut stack[sp..]);
+                FuncInst::Host { sig, func: host } => host_call!(sig, host),
+            }
+        }};
+    }
+
+    macro_rules! ret {
+        () => {{
+            let n = code.results as usize;
+            stack.copy_within(sp - n..sp, fp);
+            sp = fp + n;
+            match frames.pop() {
+                None => break Ok(n),
+                Some(f) => {
+                    code = f.code;
+                    ops = &f.code.ops;
+                    func = f.func;
+                    pc = f.pc;
+                    fp = f.fp;
+                    mem = f.mem;
                 }
             }
+        }};
+    }
+    // A tail call: the callee's arguments replace the current frame, so that neither the frame
+    // stack nor the value stack grows. A host callee is called, then the frame returns.
+    macro_rules! tail_call {
+        ($callee:expr) => {{
+            let callee = $callee as usize;
+            match &funcs[callee] {
+                FuncInst::Wasm {
+                    code: c, instance, ..
+                } => {
+                    let n = c.params as usize;
+                    if fp + c.max_height as usize > stack.len() {
+                        break Err(TrapKind::CallStackExhausted);
+                    }
+                    stack.copy_within(sp - n..sp, fp);
+                    sp = fp + n;
+                    stack[sp..sp + c.locals as usize].fill(0);
+                    sp += c.locals as usize;
+                    code = c;
+                    ops = &c.ops;
+                    pc = 0;
+                    func = callee as u32;
+                    mem = instances[*instance as usize]
+                        .memory
+                        .map_or(usize::MAX, |m| m as usize);
+                }
+                FuncInst::Host { sig, func: host } => {
+                    host_call!(sig, host);
+                    ret!();
+                }
+            }
+        }};
+    }
+    // Throws exception `$exn` from the op before `pc`: finds the innermost handler, unwinding
+    // frames, and goes on at its catch clause; traps when it leaves the entry frame.
+    macro_rules! throw {
+        ($exn:expr) => {{
+            let exn: Ref = $exn;
+            let tag = exceptions.tag(exn);
+            let mut at = pc - 1;
+            let caught = loop {
+                if let Some(c) = exception::find(code, at as u32, tag) {
+                    break Some(c);
+                }
+                match frames.pop() {
+                    None => break None,
+                    Some(f) => {
+                        code = f.code;
+                        ops = &f.code.ops;
+                        func = f.func;
+                        pc = f.pc;
+                        fp = f.fp;
+                        mem = f.mem;
+                        at = pc - 1;
+                    }
+                }
+            };
+            let Some(c) = caught else {
+                break Err(TrapKind::Exception(exn));
+            };
+            sp = fp + c.height as usize;
+            if c.payload {
+                let payload = exceptions.payload(exn);
+                stack[sp..sp + payload.len()].copy_from_slice(payload);
+                sp += payload.len();
+            }
+            if c.push_ref {
+                stack[sp] = exn.to_bits();
+                sp += 1;
+            }
+            if c.slot != NO_SLOT {
+                stack[fp + c.slot as usize] = exn.to_bits();
+            }
+            pc = c.target as usize;
         }};
     }
 
@@ -392,41 +494,12 @@ fn run<const FUEL: bool>(
                 let t = code.br_targets[(start + i) as usize];
                 branch!(t.target, t.drop, t.keep);
             }
-            Op::Return => {
-                let n = code.results as usize;
-                stack.copy_within(sp - n..sp, fp);
-                sp = fp + n;
-                match frames.pop() {
-                    None => break Ok(n),
-                    Some(f) => {
-                        code = f.code;
-                        ops = &f.code.ops;
-                        func = f.func;
-                        pc = f.pc;
-                        fp = f.fp;
-                        mem = f.mem;
-                    }
-                }
-            }
+            Op::Return => ret!(),
             Op::Call(callee) => call!(callee),
             Op::CallIndirect { sig, table } => {
                 // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
                 let i = pop!(u64);
-                let entries = &tables[table as usize].elems;
-                let Some(&entry) = usize::try_from(i).ok().and_then(|i| entries.get(i)) else {
-                    break Err(TrapKind::UndefinedElement);
-                };
-                if entry == 0 {
-                    break Err(TrapKind::UninitializedElement);
-                }
-                // A `funcref` table holds only function references: the address is the payload.
-                let callee = value::Ref::from_bits(entry).payload();
-                let callee_sig = match &funcs[callee as usize] {
-                    FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => *sig,
-                };
-                if callee_sig != sig {
-                    break Err(TrapKind::IndirectCallTypeMismatch);
-                }
+                let callee = tri!(indirect_callee(funcs, tables, table, sig, i));
                 call!(callee)
             }
             Op::Drop => sp -= 1,
@@ -761,6 +834,80 @@ fn run<const FUEL: bool>(
             Op::I64TruncSatF32U => un!(f32, |a| a as u64),
             Op::I64TruncSatF64S => un!(f64, |a| a as i64),
             Op::I64TruncSatF64U => un!(f64, |a| a as u64),
+
+            // ---- Control (helper "ctrl"): tail calls, function references, exceptions,
+            // wide arithmetic. ----
+            Op::ReturnCall(callee) => tail_call!(callee),
+            Op::ReturnCallIndirect { sig, table } => {
+                let callee = tri!(indirect_callee(funcs, tables, table, sig, pop!(u64)));
+                tail_call!(callee)
+            }
+            Op::CallRef => {
+                let r = Ref::from_bits(pop!(u64));
+                if r.is_null() {
+                    break Err(TrapKind::NullFunctionReference);
+                }
+                call!(r.payload())
+            }
+            Op::ReturnCallRef => {
+                let r = Ref::from_bits(pop!(u64));
+                if r.is_null() {
+                    break Err(TrapKind::NullFunctionReference);
+                }
+                tail_call!(r.payload())
+            }
+            Op::RefAsNonNull => {
+                if stack[sp - 1] == 0 {
+                    break Err(TrapKind::NullReference);
+                }
+            }
+            Op::BrOnNull { target, drop, keep } => {
+                if stack[sp - 1] == 0 {
+                    sp -= 1;
+                    branch!(target, drop, keep);
+                }
+            }
+            Op::BrOnNonNull { target, drop, keep } => {
+                if stack[sp - 1] == 0 {
+                    sp -= 1;
+                } else {
+                    branch!(target, drop, keep);
+                }
+            }
+            Op::Throw(tag) => {
+                let n = tags[tag as usize].cells as usize;
+                sp -= n;
+                let exn = exceptions.alloc(tag, &stack[sp..sp + n]);
+                throw!(exn)
+            }
+            Op::ThrowRef => {
+                let exn = Ref::from_bits(pop!(u64));
+                if exn.is_null() {
+                    break Err(TrapKind::NullExceptionReference);
+                }
+                throw!(exn)
+            }
+            Op::Rethrow(slot) => throw!(Ref::from_bits(stack[fp + slot as usize])),
+            Op::I64Add128 => {
+                let (lo, hi) = wide(stack, sp);
+                sp -= 2;
+                (stack[sp - 2], stack[sp - 1]) = split(lo.wrapping_add(hi));
+            }
+            Op::I64Sub128 => {
+                let (lo, hi) = wide(stack, sp);
+                sp -= 2;
+                (stack[sp - 2], stack[sp - 1]) = split(lo.wrapping_sub(hi));
+            }
+            Op::I64MulWideS => {
+                let b = i128::from(stack[sp - 1] as i64);
+                let a = i128::from(stack[sp - 2] as i64);
+                (stack[sp - 2], stack[sp - 1]) = split(a.wrapping_mul(b) as u128);
+            }
+            Op::I64MulWideU => {
+                let b = u128::from(stack[sp - 1]);
+                let a = u128::from(stack[sp - 2]);
+                (stack[sp - 2], stack[sp - 1]) = split(a.wrapping_mul(b));
+            }
         }
     };
     *fuel = fuel_left;
@@ -774,6 +921,47 @@ fn run<const FUEL: bool>(
         );
         Trap { kind, backtrace }
     })
+}
+
+/// The callee of a `call_indirect` through table `table` at index `i`, checking its signature.
+#[inline(always)]
+fn indirect_callee(
+    funcs: &[FuncInst],
+    tables: &[table::Table],
+    table: u32,
+    sig: u32,
+    i: u64,
+) -> Result<u32, TrapKind> {
+    let entries = &tables[table as usize].elems;
+    let Some(&entry) = usize::try_from(i).ok().and_then(|i| entries.get(i)) else {
+        return Err(TrapKind::UndefinedElement);
+    };
+    if entry == 0 {
+        return Err(TrapKind::UninitializedElement);
+    }
+    // A `funcref` table holds only function references: the address is the payload.
+    let callee = value::Ref::from_bits(entry).payload();
+    let callee_sig = match &funcs[callee as usize] {
+        FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => *sig,
+    };
+    if callee_sig != sig {
+        return Err(TrapKind::IndirectCallTypeMismatch);
+    }
+    Ok(callee)
+}
+
+/// The two 128-bit operands (each as low and high i64 cells) on top of the stack.
+#[inline(always)]
+fn wide(stack: &[u64], sp: usize) -> (u128, u128) {
+    let a = u128::from(stack[sp - 4]) | (u128::from(stack[sp - 3]) << 64);
+    let b = u128::from(stack[sp - 2]) | (u128::from(stack[sp - 1]) << 64);
+    (a, b)
+}
+
+/// A 128-bit value as its low and high 64-bit halves.
+#[inline(always)]
+fn split(v: u128) -> (u64, u64) {
+    (v as u64, (v >> 64) as u64)
 }
 
 /// The backtrace entry of a function.

@@ -18,19 +18,22 @@ fn unsupported(what: impl Into<String>) -> InstantiateError {
     InstantiateError::Unsupported(what.into())
 }
 
-pub(crate) fn val_type(vt: wasmparser::ValType) -> Result<ValType, InstantiateError> {
+/// Converts a value type; `sigs` gives the store signature id of each module type index (for
+/// concrete reference types).
+pub(crate) fn val_type(vt: wasmparser::ValType, sigs: &[u32]) -> Result<ValType, InstantiateError> {
     Ok(match vt {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r)?),
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r, sigs)?),
     })
 }
 
-/// Converts a reference type; concrete (indexed) heap types are not run yet.
-fn ref_type(r: RefType) -> Result<value::RefType, InstantiateError> {
+/// Converts a reference type; a concrete heap type becomes the store signature id of its type
+/// (`sigs` by module type index), so that equal function types match across modules.
+fn ref_type(r: RefType, sigs: &[u32]) -> Result<value::RefType, InstantiateError> {
     use wasmparser::AbstractHeapType as A;
     let heap = match r.heap_type() {
         wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
@@ -54,9 +57,19 @@ fn ref_type(r: RefType) -> Result<value::RefType, InstantiateError> {
                 "shared_everything_threads shared reference type",
             ));
         }
+        wasmparser::HeapType::Concrete(index) => {
+            match index.as_module_index().and_then(|i| sigs.get(i as usize)) {
+                Some(id) => HeapType::Concrete(*id),
+                None => {
+                    return Err(unsupported(format!(
+                        "gc reference type {r} (not to an earlier type)"
+                    )));
+                }
+            }
+        }
         _ => {
             return Err(unsupported(format!(
-                "function_references concrete reference type {r}"
+                "custom_descriptors exact reference type {r}"
             )));
         }
     };
@@ -75,12 +88,12 @@ struct TableDesc {
     max: Option<u64>,
 }
 
-fn table_type(ty: &wasmparser::TableType) -> Result<TableDesc, InstantiateError> {
+fn table_type(ty: &wasmparser::TableType, sigs: &[u32]) -> Result<TableDesc, InstantiateError> {
     if ty.shared {
         return Err(unsupported("shared_everything_threads shared table"));
     }
     Ok(TableDesc {
-        ty: ref_type(ty.element_type)?,
+        ty: ref_type(ty.element_type, sigs)?,
         table64: ty.table64,
         min: ty.initial,
         max: ty.maximum,
@@ -122,6 +135,9 @@ fn val_subtype(sub: ValType, sup: ValType) -> bool {
         || matches!(
             (a.heap, b.heap),
             (H::NoFunc, H::Func)
+                // Concrete types are function types until GC types run.
+                | (H::Concrete(_), H::Func)
+                | (H::NoFunc, H::Concrete(_))
                 | (H::NoExtern, H::Extern)
                 | (H::NoExn, H::Exn)
                 | (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array)
@@ -210,6 +226,8 @@ pub(crate) fn instantiate(
     let mut bodies = Vec::new();
     let mut names = BTreeMap::new();
     let mut type_error = None;
+    let mut sig_ids: Vec<u32> = Vec::new();
+    let mut tags: Vec<u32> = Vec::new();
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
@@ -220,9 +238,12 @@ pub(crate) fn instantiate(
                     let ty =
                         group.map_err(|_| unsupported("gc types (recursion groups, subtyping)"))?;
                     let params: Result<Vec<_>, _> =
-                        ty.params().iter().map(|t| val_type(*t)).collect();
-                    let results: Result<Vec<_>, _> =
-                        ty.results().iter().map(|t| val_type(*t)).collect();
+                        ty.params().iter().map(|t| val_type(*t, &sig_ids)).collect();
+                    let results: Result<Vec<_>, _> = ty
+                        .results()
+                        .iter()
+                        .map(|t| val_type(*t, &sig_ids))
+                        .collect();
                     match (params, results) {
                         (Ok(p), Ok(r)) => types.push(FuncType::new(p, r)),
                         (Err(e), _) | (_, Err(e)) => {
@@ -230,6 +251,9 @@ pub(crate) fn instantiate(
                             type_error.get_or_insert(e);
                             types.push(FuncType::new(vec![], vec![]));
                         }
+                    }
+                    if let Some(ty) = types.last() {
+                        sig_ids.push(store.intern_sig(ty.clone()));
                     }
                 }
                 if type_error.is_some() {
@@ -253,7 +277,7 @@ pub(crate) fn instantiate(
                         wasmparser::TableInit::RefNull => None,
                         wasmparser::TableInit::Expr(expr) => Some(expr),
                     };
-                    tables.push((table_type(&table.ty)?, init));
+                    tables.push((table_type(&table.ty, &sig_ids)?, init));
                 }
             }
             Payload::MemorySection(reader) => {
@@ -261,11 +285,15 @@ pub(crate) fn instantiate(
                     memories.push(memory_type(&memory?)?);
                 }
             }
-            Payload::TagSection(_) => return Err(unsupported("exceptions tag section")),
+            Payload::TagSection(reader) => {
+                for tag in reader.clone() {
+                    tags.push(tag?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(reader) => {
                 for global in reader.clone() {
                     let global = global?;
-                    let ty = val_type(global.ty.content_type)?;
+                    let ty = val_type(global.ty.content_type, &sig_ids)?;
                     if global.ty.shared {
                         return Err(unsupported("shared_everything_threads shared global"));
                     }
@@ -324,7 +352,7 @@ pub(crate) fn instantiate(
     let mut table_addrs: Vec<u32> = Vec::new();
     let mut memory_addrs: Vec<u32> = Vec::new();
     let mut global_addrs: Vec<u32> = Vec::new();
-    let sig_ids: Vec<u32> = types.iter().map(|t| store.intern_sig(t.clone())).collect();
+    let mut tag_addrs: Vec<u32> = Vec::new();
     for import in &imports {
         let found = linker.get(import.module, import.name);
         let incompatible = || {
@@ -334,9 +362,6 @@ pub(crate) fn instantiate(
             ))
         };
         let Some(found) = found else {
-            if let TypeRef::Tag(_) = import.ty {
-                return Err(unsupported("exceptions tag import"));
-            }
             return Err(InstantiateError::Link(format!(
                 "unknown import `{}.{}`",
                 import.module, import.name
@@ -353,7 +378,7 @@ pub(crate) fn instantiate(
                 func_addrs.push(addr);
             }
             (TypeRef::Table(ty), Extern::Table(addr)) => {
-                let want = table_type(&ty)?;
+                let want = table_type(&ty, &sig_ids)?;
                 let t = &store.tables[addr as usize];
                 if t.ty != want.ty
                     || t.table64 != want.table64
@@ -377,7 +402,7 @@ pub(crate) fn instantiate(
                 memory_addrs.push(addr);
             }
             (TypeRef::Global(ty), Extern::Global(addr)) => {
-                let vt = val_type(ty.content_type)?;
+                let vt = val_type(ty.content_type, &sig_ids)?;
                 let g = &store.globals[addr as usize];
                 let fits = if ty.mutable {
                     g.ty == vt
@@ -389,7 +414,12 @@ pub(crate) fn instantiate(
                 }
                 global_addrs.push(addr);
             }
-            (TypeRef::Tag(_), _) => return Err(unsupported("exceptions tag import")),
+            (TypeRef::Tag(ty), Extern::Tag(addr)) => {
+                if store.tags[addr as usize].sig != sig_ids[ty.func_type_idx as usize] {
+                    return Err(incompatible());
+                }
+                tag_addrs.push(addr);
+            }
             _ => return Err(incompatible()),
         }
     }
@@ -441,6 +471,12 @@ pub(crate) fn instantiate(
         };
         store.memories.push(memory);
         memory_addrs.push((store.memories.len() - 1) as u32);
+    }
+    for ty in &tags {
+        let Extern::Tag(addr) = store.add_tag(types[*ty as usize].params.clone()) else {
+            unreachable!("add_tag gives a tag")
+        };
+        tag_addrs.push(addr);
     }
     for (ty, mutable, init) in &globals {
         let value = eval_const(store, &global_addrs, &func_addrs, init)?;
@@ -516,6 +552,7 @@ pub(crate) fn instantiate(
             .is_some_and(|m| !store.memories[*m as usize].memory64),
         elems: &elem_addrs,
         datas: &data_addrs,
+        tags: &tag_addrs,
     };
     let bodies: Vec<(_, FunctionBody<'_>)> = bodies;
     for (i, (func, body)) in bodies.into_iter().enumerate() {
@@ -543,7 +580,7 @@ pub(crate) fn instantiate(
             ExternalKind::Table => Extern::Table(table_addrs[export.index as usize]),
             ExternalKind::Memory => Extern::Memory(memory_addrs[export.index as usize]),
             ExternalKind::Global => Extern::Global(global_addrs[export.index as usize]),
-            ExternalKind::Tag => return Err(unsupported("exceptions tag export")),
+            ExternalKind::Tag => Extern::Tag(tag_addrs[export.index as usize]),
         };
         export_map.insert(export.name.to_string(), item);
     }

@@ -21,6 +21,7 @@
 
 mod bulk;
 pub mod code;
+mod exception;
 mod exec;
 mod instance;
 pub mod memory;
@@ -160,6 +161,8 @@ pub enum Extern {
     Memory(u32),
     /// A global.
     Global(u32),
+    /// An exception tag.
+    Tag(u32),
 }
 
 /// An instance in a [`Store`].
@@ -245,6 +248,8 @@ pub struct Store {
     /// Data segments' bytes, by store address; dropped (and active) ones are empty.
     pub(crate) datas: Vec<Vec<u8>>,
     pub(crate) instances: Vec<InstanceData>,
+    pub(crate) tags: Vec<exception::Tag>,
+    pub(crate) exceptions: exception::Exceptions,
     pub(crate) stack: Vec<u64>,
     pub(crate) fuel_left: Option<u64>,
 }
@@ -262,6 +267,8 @@ impl Store {
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
+            tags: Vec::new(),
+            exceptions: exception::Exceptions::default(),
             stack: Vec::new(),
             fuel_left: None,
         }
@@ -407,6 +414,30 @@ impl Store {
             }
             _ => false,
         }
+    }
+
+    /// The tag (store address) and payload of an exception, such as the one of an uncaught
+    /// [`TrapKind::Exception`]; `None` when `exn` is not an exception reference.
+    pub fn exception(&self, exn: Ref) -> Option<(u32, Vec<Val>)> {
+        if exn.kind() != Some(RefKind::Exn) {
+            return None;
+        }
+        let tag = self.exceptions.tag(exn);
+        let sig = self.tags.get(tag as usize)?.sig;
+        let payload = self.exceptions.payload(exn);
+        Some((
+            tag,
+            value::vals_from_cells(&self.sigs[sig as usize].params, payload),
+        ))
+    }
+
+    /// Adds an exception tag whose payload has the types `params`.
+    pub fn add_tag(&mut self, params: Vec<ValType>) -> Extern {
+        let ty = FuncType::new(params, []);
+        let cells = ty.param_cells();
+        let sig = self.intern_sig(ty);
+        self.tags.push(exception::Tag { sig, cells });
+        Extern::Tag((self.tags.len() - 1) as u32)
     }
 
     /// A memory by its store address.

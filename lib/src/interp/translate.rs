@@ -6,10 +6,15 @@
 //! but not emitted.
 
 use super::InstantiateError;
-use super::code::{BrTarget, FuncCode, LoadKind, Op, StoreKind, for_each_simple_op};
+use super::code::{
+    BrTarget, CATCH_ALL, Catch, FuncCode, Handler, LoadKind, NO_SLOT, Op, StoreKind,
+    for_each_simple_op,
+};
 use super::simd;
 use super::value::{FuncType, Ref, ValType};
 use crate::error::{Error, ErrorKind, FuncContext};
+mod ctrl;
+
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
 /// What a body refers to, resolved to store addresses.
@@ -36,6 +41,8 @@ pub(crate) struct Env<'a> {
     pub(crate) elems: &'a [u32],
     /// Store address by data segment index.
     pub(crate) datas: &'a [u32],
+    /// Store address by tag index.
+    pub(crate) tags: &'a [u32],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,6 +58,22 @@ enum Kind {
 enum Patch {
     Op(usize),
     Table(usize),
+    /// A `try_table` catch clause's target.
+    Catch(usize),
+}
+
+/// What makes a block a `try_table` or a legacy `try` (exception handling).
+enum Try {
+    /// A `try_table` whose catch clauses are `catches[first..first + len]`.
+    Table { start: u32, first: u32, len: u32 },
+    /// A legacy `try`: its body starts at `start`, ends at `end` (once its first `catch` is
+    /// met); its catch clauses so far; the frame cell that keeps a caught exception.
+    Legacy {
+        start: u32,
+        end: Option<u32>,
+        catches: Vec<Catch>,
+        slot: u32,
+    },
 }
 
 struct Ctrl {
@@ -66,6 +89,8 @@ struct Ctrl {
     else_patch: Option<usize>,
     /// Opened in unreachable code: nothing inside is emitted.
     dead: bool,
+    /// Exception handling of a `try_table` or legacy `try`.
+    try_: Option<Try>,
 }
 
 struct Translator<'a> {
@@ -76,6 +101,8 @@ struct Translator<'a> {
     /// Parameters and declared locals, in cells: operand heights are counted above them.
     base: u32,
     max_operands: u32,
+    /// Frame cells kept for legacy `catch` blocks (for `rethrow`), after the declared locals.
+    catch_slots: u32,
     /// `cells[k]` is the height in cells of the validator's first `k` operands: a `v128` takes
     /// two cells, every other value one.
     cells: Vec<u32>,
@@ -112,6 +139,7 @@ pub(crate) fn translate(
         ctrl: Vec::new(),
         base: params,
         max_operands: 0,
+        catch_slots: 0,
         cells: vec![0],
         locals: Vec::with_capacity(ty.params.len()),
         track: env.has_v128,
@@ -144,6 +172,7 @@ pub(crate) fn translate(
         patches: Vec::new(),
         else_patch: None,
         dead: false,
+        try_: None,
     });
     let mut reader = body.get_operators_reader().map_err(invalid)?;
     while !reader.eof() {
@@ -157,7 +186,14 @@ pub(crate) fn translate(
             format!("in {func}: control frames remain at end of function body"),
         )));
     }
-    t.code.max_height = t.base + t.max_operands + 2;
+    // Legacy catch slots sit between the declared locals and the operands: catch heights were
+    // recorded above the locals and move up by the slots.
+    let base = t.base + t.catch_slots;
+    t.code.locals += t.catch_slots;
+    for c in &mut t.code.catches {
+        c.height += base;
+    }
+    t.code.max_height = base + t.max_operands + 2;
     Ok(t.code)
 }
 
@@ -287,9 +323,11 @@ impl Translator<'_> {
             Patch::Op(at) => match &mut self.code.ops[at] {
                 Op::Jump(t) | Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => *t = target,
                 Op::Br { target: t, .. } | Op::BrIf { target: t, .. } => *t = target,
+                Op::BrOnNull { target: t, .. } | Op::BrOnNonNull { target: t, .. } => *t = target,
                 _ => {}
             },
             Patch::Table(at) => self.code.br_targets[at].target = target,
+            Patch::Catch(at) => self.code.catches[at].target = target,
         }
     }
 
@@ -396,6 +434,7 @@ impl Translator<'_> {
                     patches: Vec::new(),
                     else_patch: None,
                     dead,
+                    try_: None,
                 };
                 if matches!(op, Operator::Loop { .. }) {
                     ctrl.kind = Kind::Loop;
@@ -423,10 +462,11 @@ impl Translator<'_> {
                 }
             }
             Operator::End => {
-                let Some(c) = self.ctrl.pop() else {
+                let Some(mut c) = self.ctrl.pop() else {
                     return Ok(());
                 };
                 let pc = self.pc();
+                self.end_try(c.try_.take(), c.dead, pc, u32::MAX);
                 if let Some(at) = c.else_patch {
                     self.patch(Patch::Op(at), pc);
                 }
@@ -651,7 +691,7 @@ impl Translator<'_> {
                 let (dst, src) = (self.memory(dst_mem), self.memory(src_mem));
                 self.emit_if(live, Op::MemoryCopyAt { dst, src });
             }
-            _ => return Err(unsupported_op(op)),
+            _ => return self.ctrl_op(op, live, height, values, invalid),
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Traps: how a WebAssembly execution stops abnormally. A [`Trap`] is a value with its
 //! [`TrapKind`] and a wasm backtrace, never a panic.
 
+use super::value::Ref;
 use std::fmt;
 
 /// Why execution trapped. [`TrapKind::message`] is the spec interpreter's wording, which
@@ -30,6 +31,15 @@ pub enum TrapKind {
     CallStackExhausted,
     /// The fuel (instruction budget) ran out.
     OutOfFuel,
+    /// `call_ref` or `return_call_ref` of a null reference.
+    NullFunctionReference,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
+    /// `throw_ref` of a null reference.
+    NullExceptionReference,
+    /// An exception was thrown and no handler caught it: the exception (see
+    /// [`crate::interp::Store::exception`] for its tag and payload).
+    Exception(Ref),
     /// An invocation from the embedder was wrong: unknown export, wrong argument types.
     BadInvocation(String),
     /// A host function reported an error.
@@ -54,6 +64,10 @@ impl TrapKind {
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::OutOfFuel => "out of fuel",
+            TrapKind::NullFunctionReference => "null function reference",
+            TrapKind::NullReference => "null reference",
+            TrapKind::NullExceptionReference => "null exception reference",
+            TrapKind::Exception(_) => "uncaught exception",
             TrapKind::BadInvocation(message) | TrapKind::Host(message) => message,
             TrapKind::Exit(_) => "exit",
         }

@@ -3,8 +3,8 @@
 //! interpreter does not support yet). It does no I/O: it takes the script's text.
 
 use super::{
-    Config, Extern, FuncType, HeapType, Instance, InstantiateError, Linker, Ref, Store, Trap, Val,
-    ValType,
+    Config, Extern, FuncType, HeapType, Instance, InstantiateError, Linker, Ref, Store, Trap,
+    TrapKind, Val, ValType,
 };
 use crate::validate::validate;
 use std::collections::BTreeMap;
@@ -354,8 +354,19 @@ impl Runner {
             | WastDirective::AssertMalformedCustom { .. } => {
                 Outcome::Skipped("custom section assertions are not supported".into())
             }
-            WastDirective::AssertException { .. } => {
-                Outcome::Skipped("unsupported: exception-handling".into())
+            WastDirective::AssertException { exec, .. } => {
+                let uncaught = TrapKind::Exception(Ref::NULL).message().to_string();
+                outcome(match self.execute(exec) {
+                    Ok(values) => Err(Stop::Fail(format!(
+                        "expected an uncaught exception, got {}",
+                        show_vals(&values)
+                    ))),
+                    Err(Stop::Fail(why)) if why == uncaught => Ok(()),
+                    Err(Stop::Fail(why)) => Err(Stop::Fail(format!(
+                        "expected an uncaught exception, got `{why}`"
+                    ))),
+                    Err(skip) => Err(skip),
+                })
             }
             WastDirective::AssertSuspension { .. } => {
                 Outcome::Skipped("unsupported: stack-switching".into())

@@ -6,6 +6,6 @@ cd "$(dirname "$0")"
 CC=${CC:-clang}
 for src in *.c; do
     out=${src%.c}.wasm
-    "$CC" --target=wasm32-wasi -O2 -o "$out" "$src" -Wl,--strip-debug
+    $CC --target=wasm32-wasi -O2 -o "$out" "$src" -Wl,--strip-debug
     echo "built $out ($(wc -c < "$out") bytes)"
 done

@@ -45,7 +45,8 @@ fn directives(text: &str) -> Vec<Directive> {
             break;
         };
         let comment = comment.trim();
-        for (prefix, expected_status) in [("RUN:", 0), ("FAIL:", 1), ("USAGE:", 2), ("TRAP:", 134)] {
+        for (prefix, expected_status) in [("RUN:", 0), ("FAIL:", 1), ("USAGE:", 2), ("TRAP:", 134)]
+        {
             if let Some(args) = comment.strip_prefix(prefix) {
                 out.push(Directive {
                     expected_status,

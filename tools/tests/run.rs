@@ -50,7 +50,11 @@ fn assert_status(out: &Output, status: i32) {
         text(&out.stdout),
         text(&out.stderr)
     );
-    assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 const TRAP: i32 = 134;
@@ -121,14 +125,23 @@ fn files_in_a_preopened_directory() {
     assert_status(&out, 0);
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("FAIL"), "{stdout}");
-    assert!(stdout.contains("readdir: . .. b.txt f0 f1 f2\n"), "{stdout}");
+    assert!(
+        stdout.contains("readdir: . .. b.txt f0 f1 f2\n"),
+        "{stdout}"
+    );
     assert!(stdout.ends_with("done\n"), "{stdout}");
     // It cleaned up after itself, on the host.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 
     // Under its host name as the guest name too, and with a relative host path.
     let tmp = tempfile::tempdir_in(wasi_dir()).unwrap();
-    let name = tmp.path().file_name().unwrap().to_str().unwrap().to_string();
+    let name = tmp
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let out = output(&["--dir", &name, "files.wasm", &name]);
     assert_status(&out, 0);
 }
@@ -139,7 +152,14 @@ fn cat_reads_files_and_reports_missing_ones() {
     std::fs::write(tmp.path().join("a.txt"), "first\n").unwrap();
     std::fs::write(tmp.path().join("b.txt"), "second\n").unwrap();
     let dir = format!("{}::data", tmp.path().display());
-    let out = output(&["--dir", &dir, "cat.wasm", "data/a.txt", "data/nope", "data/b.txt"]);
+    let out = output(&[
+        "--dir",
+        &dir,
+        "cat.wasm",
+        "data/a.txt",
+        "data/nope",
+        "data/b.txt",
+    ]);
     assert_status(&out, 1);
     assert_eq!(text(&out.stdout), "first\nsecond\n");
     assert_eq!(text(&out.stderr), "data/nope: No such file or directory\n");
@@ -172,7 +192,10 @@ fn escapes_from_the_preopened_directory_fail() {
         let stdout = text(&out.stdout);
         assert!(!stdout.contains("ESCAPED"), "{stdout}");
         assert_eq!(stdout.matches("blocked").count(), 8, "{stdout}");
-        assert!(stdout.contains("symlink within the tree: opened"), "{stdout}");
+        assert!(
+            stdout.contains("symlink within the tree: opened"),
+            "{stdout}"
+        );
     }
     // Nothing was created outside.
     let mut names: Vec<_> = std::fs::read_dir(root)
@@ -203,10 +226,15 @@ fn traps_report_kind_and_backtrace_after_flushing_stdout() {
         assert_eq!(text(&out.stdout), format!("about to trap: {how}\n"));
         let stderr = text(&out.stderr);
         assert!(
-            stderr.starts_with(&format!("error: trap: {kind}\nwasm backtrace:\n     0: func ")),
+            stderr.starts_with(&format!(
+                "error: trap: {kind}\nwasm backtrace:\n     0: func "
+            )),
             "{how}: {stderr}"
         );
-        assert!(stderr.lines().nth(2).unwrap().ends_with(frame), "{how}: {stderr}");
+        assert!(
+            stderr.lines().nth(2).unwrap().ends_with(frame),
+            "{how}: {stderr}"
+        );
         assert!(stderr.contains("`_start`"), "{stderr}");
     }
 }
@@ -233,7 +261,10 @@ fn deep_recursion_is_a_trap() {
     assert_status(&out, TRAP);
     assert_eq!(text(&out.stdout), "recursing\n");
     let stderr = text(&out.stderr);
-    assert!(stderr.starts_with("error: trap: call stack exhausted\n"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: trap: call stack exhausted\n"),
+        "{stderr}"
+    );
     // 20 innermost frames, a summary line, the 5 outermost.
     assert_eq!(stderr.lines().count(), 2 + 20 + 1 + 5, "{stderr}");
     assert!(stderr.contains("… 9975 more frames …"), "{stderr}");
@@ -287,7 +318,12 @@ fn cut_modules_are_errors_not_crashes() {
         std::fs::write(&path, &wasm[..len]).unwrap();
         let out = output(&[path.to_str().unwrap()]);
         assert_status(&out, 1);
-        assert_eq!(text(&out.stderr).lines().count(), 1, "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr).lines().count(),
+            1,
+            "{}",
+            text(&out.stderr)
+        );
     }
 }
 

@@ -15,7 +15,7 @@ fn write_strings(mem: &mut GuestMem<'_>, strings: &[String], ptrs: u32, buf: u32
         mem.write(cursor, s.as_bytes())?;
         let end = cursor.checked_add(s.len() as u32).ok_or(Errno::Fault)?;
         mem.write(end, &[0])?;
-        cursor = end + 1;
+        cursor = end.checked_add(1).ok_or(Errno::Fault)?;
     }
     Ok(())
 }

@@ -172,13 +172,13 @@ pub fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> W
             _ => return Err(Errno::Inval),
         }
     }
-    if ready.is_empty() {
-        if let Some(first) = timers.iter().map(|t| t.1).min() {
-            let _ = ctx.flush_stdout();
-            let elapsed = start.elapsed();
-            if first > elapsed {
-                std::thread::sleep(first - elapsed);
-            }
+    if ready.is_empty()
+        && let Some(first) = timers.iter().map(|t| t.1).min()
+    {
+        let _ = ctx.flush_stdout();
+        let elapsed = start.elapsed();
+        if first > elapsed {
+            std::thread::sleep(first - elapsed);
         }
     }
     let elapsed = start.elapsed();

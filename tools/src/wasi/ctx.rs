@@ -45,6 +45,8 @@ pub mod rights {
     pub const FD_ALLOCATE: u64 = 1 << 8;
     /// Every `path_*` right and `fd_readdir` (bits 9 to 20, 24 to 26).
     pub const DIR_OPS: u64 = (0xfff << 9) | (0b111 << 24);
+    /// `fd_readdir`.
+    pub const FD_READDIR: u64 = 1 << 14;
     /// `fd_filestat_get`.
     pub const FD_FILESTAT_GET: u64 = 1 << 21;
     /// `fd_filestat_set_size`.

@@ -7,13 +7,13 @@ use super::mem::{GuestMem, IoVec, total_len};
 use super::stat::{self, Filestat};
 use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
 
-/// The most bytes one read moves, however large the guest's buffers: iovecs may overlap, so
-/// their total can exceed memory.
-const MAX_READ: usize = 16 << 20;
+/// The most bytes one read or write moves, however large the guest's buffers: iovecs may
+/// overlap, so their total can exceed memory. A program sees a short count and goes on.
+const MAX_IO: usize = 16 << 20;
 
 /// A zeroed buffer for a read into `iovs`.
 fn read_buffer(iovs: &[IoVec]) -> Vec<u8> {
-    vec![0; total_len(iovs).min(MAX_READ)]
+    vec![0; total_len(iovs).min(MAX_IO)]
 }
 
 /// `fd_read(fd, iovs, iovs_len, nread)`.
@@ -36,7 +36,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> WasiR
 /// `fd_write(fd, iovs, iovs_len, nwritten)`.
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> WasiResult {
     let iovs = mem.iovecs(a.u32(1), a.u32(2))?;
-    let bytes = mem.gather(&iovs)?;
+    let bytes = mem.gather(&iovs, MAX_IO)?;
     let entry = ctx.get(a.u32(0))?;
     let append = entry.flags & fdflags::APPEND != 0;
     match &mut entry.handle {
@@ -104,7 +104,7 @@ pub fn fd_pread(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> Wasi
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten)`.
 pub fn fd_pwrite(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> WasiResult {
     let iovs = mem.iovecs(a.u32(1), a.u32(2))?;
-    let bytes = mem.gather(&iovs)?;
+    let bytes = mem.gather(&iovs, MAX_IO)?;
     let file = file(ctx, a.u32(0))?;
     write_at(file, &bytes, a.u64(3))?;
     mem.write_u32(a.u32(4), bytes.len() as u32)
@@ -339,8 +339,10 @@ pub fn fd_allocate(ctx: &mut WasiCtx, _mem: &mut GuestMem<'_>, a: &Args<'_>) -> 
 pub fn fd_prestat_get(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> WasiResult {
     let name = ctx.get(a.u32(0))?.preopen.as_ref().ok_or(Errno::Badf)?;
     let len = name.len() as u32;
-    mem.write(a.u32(1), &[0, 0, 0, 0])?;
-    mem.write_u32(a.u32(1) + 4, len)
+    // `prestat`: tag 0 (a directory), then the name length at offset 4.
+    let mut bytes = [0u8; 8];
+    bytes[4..].copy_from_slice(&len.to_le_bytes());
+    mem.write(a.u32(1), &bytes)
 }
 
 /// `fd_prestat_dir_name(fd, path, path_len)`.

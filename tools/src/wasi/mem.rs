@@ -101,11 +101,17 @@ impl<'a> GuestMem<'a> {
         Ok(out)
     }
 
-    /// The bytes of every iovec, concatenated (for writes).
-    pub fn gather(&self, iovs: &[IoVec]) -> WasiResult<Vec<u8>> {
+    /// The bytes of the iovecs, concatenated (for writes), at most `limit` of them: iovecs may
+    /// overlap, so their total can exceed memory, and a write may be partial anyway.
+    pub fn gather(&self, iovs: &[IoVec], limit: usize) -> WasiResult<Vec<u8>> {
         let mut out = Vec::new();
         for iov in iovs {
-            out.extend_from_slice(self.slice(iov.ptr, iov.len)?);
+            let room = limit - out.len();
+            if room == 0 {
+                break;
+            }
+            let len = (iov.len as usize).min(room) as u32;
+            out.extend_from_slice(self.slice(iov.ptr, len)?);
         }
         Ok(out)
     }
@@ -129,9 +135,10 @@ impl<'a> GuestMem<'a> {
     }
 }
 
-/// The total length of some iovecs, capped so that a read never allocates more than this.
+/// The total length of some iovecs (saturating: they may overlap and add up past memory).
 pub fn total_len(iovs: &[IoVec]) -> usize {
-    iovs.iter().map(|v| v.len as usize).sum()
+    iovs.iter()
+        .fold(0usize, |total, v| total.saturating_add(v.len as usize))
 }
 
 #[cfg(test)]
@@ -161,7 +168,8 @@ mod tests {
         let mut mem = GuestMem::new(&mut data);
         let iovs = [IoVec { ptr: 10, len: 2 }, IoVec { ptr: 20, len: 3 }];
         mem.scatter(&iovs, b"abcd").unwrap();
-        assert_eq!(mem.gather(&iovs).unwrap(), b"abcd\0");
+        assert_eq!(mem.gather(&iovs, 100).unwrap(), b"abcd\0");
+        assert_eq!(mem.gather(&iovs, 3).unwrap(), b"abc");
         assert_eq!(total_len(&iovs), 5);
     }
 }

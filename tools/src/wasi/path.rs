@@ -65,7 +65,7 @@ pub fn path_open(ctx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &Args<'_>) -> Was
             listing: None,
         }
     } else {
-        let read = base & (rights::FD_READ | 1 << 14) != 0;
+        let read = base & (rights::FD_READ | rights::FD_READDIR) != 0;
         let write = base
             & (rights::FD_WRITE
                 | rights::FD_DATASYNC

@@ -186,8 +186,12 @@ pub fn run(opts: Opts) -> Result<()> {
         }
         Err(err) => Err(Failure::Error(anyhow!("{err}"))),
     };
-    // Standard output is flushed before anything is said about the outcome.
-    let flushed = wasi.flush();
+    // Standard output is flushed before anything is said about the outcome. A reader that
+    // went away (`| head`) is not an error, and the program's status still stands.
+    let flushed = wasi.flush().or_else(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(e),
+    });
     match outcome {
         Ok(results) => {
             flushed.context("failed to write standard output")?;

@@ -215,3 +215,68 @@ pub fn path_filestat_set_times(
     }
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::wasi::ctx::WasiConfig;
+    use wasm_tool_lib::interp::Val;
+
+    /// Calls `path_open` on the preopen (fd 3) with `path` and read rights; the errno, or the
+    /// new descriptor.
+    fn open(ctx: &mut WasiCtx, path: &str, follow: bool) -> Result<u32, Errno> {
+        let mut data = vec![0u8; 4096];
+        data[1024..1024 + path.len()].copy_from_slice(path.as_bytes());
+        let mut mem = GuestMem::new(&mut data);
+        let args = [
+            Val::I32(3),
+            Val::I32(i32::from(follow)),
+            Val::I32(1024),
+            Val::I32(path.len() as i32),
+            Val::I32(0),
+            Val::I64(rights::FD_READ as i64),
+            Val::I64(0),
+            Val::I32(0),
+            Val::I32(8),
+        ];
+        path_open(ctx, &mut mem, &Args(&args))?;
+        Ok(mem.read_u32(8).unwrap())
+    }
+
+    #[test]
+    fn paths_stay_inside_the_preopen() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("outside.txt"), "secret").unwrap();
+        let sandbox = tmp.path().join("box");
+        std::fs::create_dir_all(sandbox.join("sub")).unwrap();
+        std::fs::write(sandbox.join("sub/in.txt"), "ok").unwrap();
+        symlink("/", sandbox.join("root")).unwrap();
+        symlink("..", sandbox.join("up")).unwrap();
+        symlink("up", sandbox.join("up2")).unwrap();
+        symlink(tmp.path().join("outside.txt"), sandbox.join("abs")).unwrap();
+        symlink("sub/in.txt", sandbox.join("in")).unwrap();
+        let config = WasiConfig {
+            preopens: vec![(sandbox, "/".into())],
+            ..WasiConfig::default()
+        };
+        let mut ctx = WasiCtx::new(&config).unwrap();
+        for path in [
+            "/etc/passwd",
+            "../outside.txt",
+            "sub/../../outside.txt",
+            "root/etc/passwd",
+            "up/outside.txt",
+            "up2/outside.txt",
+            "abs",
+        ] {
+            assert_eq!(open(&mut ctx, path, true), Err(Errno::Perm), "{path}");
+        }
+        // Inside the tree, through `..` and symlinks, is fine; a final symlink is not followed
+        // without `symlink_follow`.
+        assert!(open(&mut ctx, "sub/../sub/in.txt", true).is_ok());
+        assert!(open(&mut ctx, "in", true).is_ok());
+        assert_eq!(open(&mut ctx, "in", false), Err(Errno::Loop));
+        assert_eq!(open(&mut ctx, "missing", true), Err(Errno::Noent));
+    }
+}

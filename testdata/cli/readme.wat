@@ -1,5 +1,6 @@
 ;; How these tests work: each `.wat` file here starts with comment lines. `;; RUN: <args>` runs
-;; `wasm-tool <args>` and expects exit status 0, `;; FAIL:` expects 1 and `;; USAGE:` expects 2.
+;; `wasm-tool <args>` and expects exit status 0, `;; FAIL:` expects 1, `;; USAGE:` expects 2 and
+;; `;; TRAP:` expects 134 (a program run by `run` trapped).
 ;; In the arguments `%` is this file, `%.wasm` a binary made from it, `%.cut-N.wasm` that binary
 ;; cut to N bytes, and `%t` a temporary directory; a final `< FILE` feeds standard input.
 ;; Standard output and error are compared with `<name>.stdout` and `<name>.stderr`; refresh them

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 mod cmd;
 mod io;
+mod wasi;
 
 macro_rules! subcommands {
     ($( $(#[$attr:meta])* ($module:ident, $name:literal $(, alias = $alias:literal)?) )*) => {
@@ -44,6 +45,7 @@ subcommands! {
     (strip, "strip")
     (info, "info", alias = "objdump")
     (size, "size")
+    (run, "run")
     (wast, "wast")
 }
 
@@ -54,6 +56,10 @@ fn main() -> ExitCode {
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
+            }
+            // `run`: the program's own exit status, or a trap already reported.
+            if let Some(status) = err.downcast_ref::<cmd::run::ExitStatus>() {
+                return ExitCode::from(status.0);
             }
             // One line: the context chain joined with ": ", and any line break inside a
             // message (some wasmparser messages have them) folded into a space.

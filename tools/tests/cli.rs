@@ -4,7 +4,8 @@
 //! Directives, in the comment lines at the top of a file (see `testdata/cli/readme.wat`):
 //!
 //! * `;; RUN: <args>` expects exit status 0, `;; FAIL: <args>` expects 1, `;; USAGE: <args>`
-//!   expects 2. Several directives run in order and share one temporary directory.
+//!   expects 2, `;; TRAP: <args>` expects 134 (`run` when the program traps). Several
+//!   directives run in order and share one temporary directory.
 //! * In the arguments, `%` is the `.wat` file (tests run in `testdata/cli`, so paths in messages
 //!   are stable), `%.wasm` is a binary made from it, `%.cut-N.wasm` is that binary cut to its
 //!   first N bytes, and `%t` is the temporary directory, also shown as `%t` in the output.
@@ -44,7 +45,8 @@ fn directives(text: &str) -> Vec<Directive> {
             break;
         };
         let comment = comment.trim();
-        for (prefix, expected_status) in [("RUN:", 0), ("FAIL:", 1), ("USAGE:", 2)] {
+        for (prefix, expected_status) in [("RUN:", 0), ("FAIL:", 1), ("USAGE:", 2), ("TRAP:", 134)]
+        {
             if let Some(args) = comment.strip_prefix(prefix) {
                 out.push(Directive {
                     expected_status,
@@ -135,7 +137,7 @@ fn run_file(wat: &Path, bless: bool) -> Vec<String> {
     let name = wat.file_name().unwrap().to_string_lossy().to_string();
     if directives.is_empty() {
         return vec![format!(
-            "{name}: no `;; RUN:`, `;; FAIL:` or `;; USAGE:` directive"
+            "{name}: no `;; RUN:`, `;; FAIL:`, `;; USAGE:` or `;; TRAP:` directive"
         )];
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -384,6 +384,25 @@ impl Store {
             .copied()
     }
 
+    /// The exports of an instance, by name in sorted order.
+    pub fn exports(&self, instance: Instance) -> impl Iterator<Item = (&str, Extern)> + '_ {
+        self.instances
+            .get(instance.0 as usize)
+            .into_iter()
+            .flat_map(|data| {
+                data.exports
+                    .iter()
+                    .map(|(name, item)| (name.as_str(), *item))
+            })
+    }
+
+    /// The signature of a function by its store address.
+    pub fn func_type(&self, func: u32) -> Option<&FuncType> {
+        match self.funcs.get(func as usize)? {
+            FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => self.sigs.get(*sig as usize),
+        }
+    }
+
     /// Calls the exported function `name` of `instance`.
     pub fn call(&mut self, instance: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
         match self.export(instance, name) {

@@ -3,6 +3,7 @@
 pub mod info;
 pub mod parse;
 pub mod print;
+pub mod run;
 pub mod size;
 pub mod strip;
 pub mod validate;

@@ -1,0 +1,3 @@
+;; The help text of `run`.
+;; RUN: run --help
+(module)

@@ -465,8 +465,14 @@ pub(crate) fn instantiate(
             Memory::with_type(desc.memory64, desc.page_log2, desc.min, desc.max, limit)
         else {
             return Err(InstantiateError::Limit(format!(
-                "memory of {} pages (the limit is {limit} pages of 64 KiB)",
-                desc.min
+                "memory of {} {} (the limit is {} KiB)",
+                desc.min,
+                if desc.page_log2 == 0 {
+                    "bytes"
+                } else {
+                    "pages of 64 KiB"
+                },
+                limit * 64
             )));
         };
         store.memories.push(memory);

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use wasm_tool_lib::interp::memory::PAGE_SIZE;
 use wasm_tool_lib::interp::{
-    Config, Extern, Instance, InstantiateError, Linker, Store, Trap, TrapKind, Val, ValType,
+    Config, Extern, Instance, InstantiateError, Linker, Ref, Store, Trap, TrapKind, Val, ValType,
 };
 
 /// Run a WebAssembly module with the built-in interpreter.
@@ -327,6 +327,16 @@ fn parse_val(text: &str, ty: ValType) -> Option<Val> {
         }
         ValType::F32 => Val::f32(text.parse().ok()?),
         ValType::F64 => Val::f64(text.parse().ok()?),
+        ValType::V128 => {
+            let digits = text.replace('_', "");
+            Val::V128(match digits.strip_prefix("0x") {
+                Some(hex) => u128::from_str_radix(hex, 16).ok()?,
+                None => digits.parse().ok()?,
+            })
+        }
+        // Only the null reference can be written on a command line.
+        ValType::Ref(_) if text == "null" => Val::Ref(Ref::NULL),
+        ValType::Ref(_) => return None,
     })
 }
 
@@ -338,6 +348,8 @@ fn show(value: Val) -> String {
         Val::I64(v) => v.to_string(),
         Val::F32(bits) => f32::from_bits(bits).to_string(),
         Val::F64(bits) => f64::from_bits(bits).to_string(),
+        Val::V128(v) => format!("0x{v:032x}"),
+        Val::Ref(r) => r.to_string(),
     }
 }
 

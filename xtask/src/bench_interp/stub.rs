@@ -2,14 +2,17 @@
 //! nothing but instantiate.
 //!
 //! Every import becomes a local definition: a function whose body is `unreachable`, a global
-//! initialized to zero (or null), a memory, table or tag of the imported type. Imported items come
-//! first in their index spaces, so putting their stand-ins first among the definitions keeps
-//! every index, and the code, element and data sections are copied byte for byte. The start
-//! function is dropped (it would call the stand-ins), custom sections are dropped, and a new
-//! empty function is exported as `_start` (replacing any `_start` export), with the first memory
-//! exported as `memory` if no export has that name.
+//! initialized to zero (or null), a memory, table or tag of the imported type. Imported items
+//! come first in their index spaces, so putting their stand-ins first among the definitions keeps
+//! every index, and function bodies are copied byte for byte. Constant expressions may read only
+//! imported globals, so there a `global.get` of one becomes its zero (an Emscripten module's data
+//! offsets from `__memory_base` become 0). The start function is dropped (it would call the
+//! stand-ins), and so are custom sections; a new empty function is exported as `_start`
+//! (replacing any `_start` export), and the first memory as `memory` if no export has that name.
 
 use anyhow::{Context, bail};
+use wasm_encoder::reencode::{self, Reencode};
+use wasm_encoder::{ConstExpr, Encode, Instruction};
 
 /// A WASI command that does nothing: one page of memory and an empty `_start`.
 pub(super) fn empty_command() -> Vec<u8> {
@@ -45,16 +48,67 @@ pub(super) fn empty_command() -> Vec<u8> {
     module.finish()
 }
 
+/// The reencoder of [`stub_imports`]: in constant expressions (global initializers, segment
+/// offsets), a `global.get` of an imported global becomes that global's zero, because only
+/// imported globals may be read there in Wasm 2.0 and the stand-ins are not imports.
+struct Stubber {
+    imported_globals: Vec<wasmparser::ValType>,
+}
+
+impl Stubber {
+    /// The zero (or null) constant of `ty`. A non-nullable reference has no such constant: the
+    /// import section rejects such globals before any use.
+    fn zero(
+        &mut self,
+        ty: wasmparser::ValType,
+    ) -> Result<Instruction<'static>, reencode::Error<std::convert::Infallible>> {
+        use wasmparser::ValType;
+        Ok(match ty {
+            ValType::I32 => Instruction::I32Const(0),
+            ValType::I64 => Instruction::I64Const(0),
+            ValType::F32 => Instruction::F32Const(0.0.into()),
+            ValType::F64 => Instruction::F64Const(0.0.into()),
+            ValType::V128 => Instruction::V128Const(0),
+            ValType::Ref(r) => Instruction::RefNull(self.heap_type(r.heap_type())?),
+        })
+    }
+}
+
+impl Reencode for Stubber {
+    type Error = std::convert::Infallible;
+
+    fn const_expr(
+        &mut self,
+        expr: wasmparser::ConstExpr,
+    ) -> Result<ConstExpr, reencode::Error<Self::Error>> {
+        let mut ops = expr.get_operators_reader();
+        let mut bytes = Vec::new();
+        while !ops.is_end_then_eof() {
+            let insn = match ops.read()? {
+                wasmparser::Operator::GlobalGet { global_index }
+                    if (global_index as usize) < self.imported_globals.len() =>
+                {
+                    self.zero(self.imported_globals[global_index as usize])?
+                }
+                op => self.instruction(op)?,
+            };
+            insn.encode(&mut bytes);
+        }
+        Ok(ConstExpr::raw(bytes))
+    }
+}
+
 /// Rewrites `wasm` into a WASI command that only instantiates (see the module docs).
 pub(super) fn stub_imports(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
-    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
     use wasm_encoder::{
-        CodeSection, ConstExpr, ExportKind, ExportSection, FunctionSection, GlobalSection,
-        MemorySection, Module, RawSection, TableSection, TagSection, TypeSection,
+        CodeSection, DataSection, ElementSection, ExportKind, ExportSection, FunctionSection,
+        GlobalSection, MemorySection, Module, RawSection, TableSection, TagSection, TypeSection,
     };
-    use wasmparser::{Parser, Payload, TypeRef, ValType};
+    use wasmparser::{Parser, Payload, TypeRef};
 
-    let mut re = RoundtripReencoder;
+    let mut re = Stubber {
+        imported_globals: Vec::new(),
+    };
     let mut types = TypeSection::new();
     let mut type_count = 0u32;
     let mut funcs = FunctionSection::new();
@@ -62,11 +116,10 @@ pub(super) fn stub_imports(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut memories = MemorySection::new();
     let mut tags = TagSection::new();
     let mut globals = GlobalSection::new();
-    let mut code = CodeSection::new();
-    // Sections copied as they are, by id.
-    let mut elements = None;
+    let mut elements = ElementSection::new();
     let mut data_count = None;
-    let mut data = None;
+    let mut code = CodeSection::new();
+    let mut data = DataSection::new();
     let mut exports = Vec::new();
     let mut imported_funcs = 0u32;
     let mut defined_funcs = 0u32;
@@ -98,27 +151,21 @@ pub(super) fn stub_imports(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
                             has_memory = true;
                         }
                         TypeRef::Global(ty) => {
-                            let init = match ty.content_type {
-                                ValType::I32 => ConstExpr::i32_const(0),
-                                ValType::I64 => ConstExpr::i64_const(0),
-                                ValType::F32 => ConstExpr::f32_const(0.0.into()),
-                                ValType::F64 => ConstExpr::f64_const(0.0.into()),
-                                ValType::V128 => ConstExpr::v128_const(0),
-                                ValType::Ref(r) if r.is_nullable() => {
-                                    ConstExpr::ref_null(re.heap_type(r.heap_type())?)
-                                }
-                                ValType::Ref(_) => {
-                                    bail!("imports a global of a non-nullable reference")
-                                }
-                            };
-                            globals.global(re.global_type(ty)?, &init);
+                            if let wasmparser::ValType::Ref(r) = ty.content_type
+                                && !r.is_nullable()
+                            {
+                                bail!("imports a global of a non-nullable reference");
+                            }
+                            let init = re.zero(ty.content_type)?;
+                            globals.global(re.global_type(ty)?, &ConstExpr::extended([init]));
+                            re.imported_globals.push(ty.content_type);
                         }
                         TypeRef::Tag(ty) => {
                             tags.tag(re.tag_type(ty)?);
                         }
                     }
                 }
-                // The stand-ins' bodies come first in the code section.
+                // The stand-ins' bodies come first in the code section: no locals, `unreachable`.
                 for _ in 0..imported_funcs {
                     code.raw(&[0, 0x00, 0x0b]);
                 }
@@ -145,9 +192,9 @@ pub(super) fn stub_imports(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
                     }
                 }
             }
-            Payload::ElementSection(reader) => elements = Some(reader.range()),
+            Payload::ElementSection(reader) => re.parse_element_section(&mut elements, reader)?,
             Payload::DataCountSection { range, .. } => data_count = Some(range),
-            Payload::DataSection(reader) => data = Some(reader.range()),
+            Payload::DataSection(reader) => re.parse_data_section(&mut data, reader)?,
             Payload::CodeSectionEntry(body) => {
                 code.raw(body.as_bytes());
             }
@@ -159,6 +206,7 @@ pub(super) fn stub_imports(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
             other => bail!("unsupported section {other:?}"),
         }
     }
+
     // The new `_start`: an empty function of a new type `[] -> []`.
     types.ty().function([], []);
     funcs.function(type_count);
@@ -185,23 +233,20 @@ pub(super) fn stub_imports(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
         export_section.export("memory", ExportKind::Memory, 0);
     }
     module.section(&export_section);
-    let raw = |id: u8, range: &std::ops::Range<u64>| -> anyhow::Result<RawSection<'_>> {
+    if !elements.is_empty() {
+        module.section(&elements);
+    }
+    if let Some(range) = data_count {
         let data = usize::try_from(range.start)
             .ok()
             .zip(usize::try_from(range.end).ok())
             .and_then(|(start, end)| wasm.get(start..end))
-            .context("section out of bounds")?;
-        Ok(RawSection { id, data })
-    };
-    if let Some(range) = &elements {
-        module.section(&raw(9, range)?);
-    }
-    if let Some(range) = &data_count {
-        module.section(&raw(12, range)?);
+            .context("data count section out of bounds")?;
+        module.section(&RawSection { id: 12, data });
     }
     module.section(&code);
-    if let Some(range) = &data {
-        module.section(&raw(11, range)?);
+    if !data.is_empty() {
+        module.section(&data);
     }
     Ok(module.finish())
 }
@@ -228,11 +273,12 @@ mod tests {
                 (import "env" "tab" (table 2 funcref))
                 (import "env" "now" (func $now (result i64)))
                 (global $g (mut i32) (i32.const 5))
+                (global $h i32 (global.get $base))
                 (func $start (call $log (i32.const 1)))
                 (func $answer (export "answer") (result i32) (i32.add (global.get $g) (i32.const 37)))
                 (func (export "_start") (call $log (i32.const 2)))
                 (func (export "calls_import") (drop (call $now)))
-                (func (export "load") (result i32) (i32.load (global.get $base)))
+                (func (export "load") (result i32) (i32.load (global.get $h)))
                 (elem (i32.const 0) $answer $log)
                 (data (global.get $base) "\2a")
                 (start $start))"#,

@@ -797,7 +797,7 @@ mod tests {
     fn children_cpu_is_monotonic() {
         let before = children_cpu();
         let (_, cpu, out) =
-            run_timed(&mut Command::new(std::env::current_exe().unwrap()).arg("--list")).unwrap();
+            run_timed(Command::new(std::env::current_exe().unwrap()).arg("--list")).unwrap();
         assert!(out.status.success());
         assert!(children_cpu() >= before + cpu);
     }

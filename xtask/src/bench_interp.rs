@@ -532,8 +532,16 @@ fn speed_table(programs: &[&Program], runtimes: &[Runtime], iters: usize) {
     .map(String::from)
     .to_vec();
     header.extend(RATIOS.iter().map(|r| r.0.to_owned()));
+    // Time columns are wide enough for `unsupported`.
     let mut widths = vec![10];
-    widths.extend(header[1..].iter().map(|h| h.len().max(6) + 2));
+    widths.extend(header[1..].iter().enumerate().map(|(i, h)| {
+        let min = if i < header.len() - 1 - RATIOS.len() {
+            11
+        } else {
+            6
+        };
+        h.len().max(min) + 2
+    }));
     print_row(&header, &widths, "notes");
     // Per ratio column: the values that went into it, and the programs left out.
     let mut logs: [(Vec<f64>, Vec<String>); RATIOS.len()] = Default::default();
@@ -571,22 +579,26 @@ fn speed_table(programs: &[&Program], runtimes: &[Runtime], iters: usize) {
     }
     let mut row = vec![String::new(); header.len() - RATIOS.len()];
     row[0] = "geomean".to_owned();
-    let mut footnotes = Vec::new();
+    // Footnotes: the columns that left programs out, grouped by what they left out.
+    let mut footnotes: Vec<(String, Vec<&str>)> = Vec::new();
     for (k, (values, left_out)) in logs.iter().enumerate() {
         let mark = if left_out.is_empty() { "" } else { "*" };
         row.push(geomean(values).map_or("-".into(), |g| format!("{g:.2}{mark}")));
         if !left_out.is_empty() {
-            footnotes.push(format!(
-                "{} over {} program(s), without {}",
-                RATIOS[k].0,
+            let what = format!(
+                "over {} program(s), without {}",
                 values.len(),
                 left_out.join(", ")
-            ));
+            );
+            match footnotes.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, columns)) => columns.push(RATIOS[k].0),
+                None => footnotes.push((what, vec![RATIOS[k].0])),
+            }
         }
     }
     print_row(&row, &widths, "");
-    for note in footnotes {
-        println!("* {note}");
+    for (what, columns) in footnotes {
+        println!("* {} {what}", columns.join(", "));
     }
 }
 
@@ -606,7 +618,7 @@ fn startup_table(
     let mut header = vec!["module".to_owned(), "size".to_owned()];
     for rt in runtimes {
         header.push(format!("{} ms", rt.name));
-        widths.push(rt.name.len().max(6) + 5);
+        widths.push(rt.name.len().max(8) + 5);
     }
     for rt in &runtimes[1..] {
         header.push(format!("ours/{}", rt.name));

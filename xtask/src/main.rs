@@ -1,9 +1,11 @@
 //! `cargo xtask`: project automation (corpus download, benchmarks, CI).
 //!
 //! Run it through the alias in `.cargo/config.toml`, which builds it with `--release`:
-//! `cargo xtask corpus`, `cargo xtask bench roundtrip [--iters N] [FILTER]`.
+//! `cargo xtask corpus`, `cargo xtask bench roundtrip [--iters N] [FILTER]`,
+//! `cargo xtask bench interp [--iters N] [--filter NAME] [--rebuild]`.
 
 mod bench;
+mod bench_interp;
 mod bench_size;
 mod ci;
 mod corpus;
@@ -20,6 +22,9 @@ commands:
   corpus [--list PATH]                    download the real-world corpus into corpus/
   bench roundtrip [--iters N] [FILTER]    time parse+emit on the corpus against baselines
   bench size [--iters N] [FILTER]         size profiler views against twiggy (when installed)
+  bench interp [--iters N] [--filter NAME] [--rebuild]
+                                          `wasm-tool run` against wasmi and gcc -O2 on the C
+                                          programs of testdata/bench, and startup time
 
 environment:
   WASM_TOOL_CORPUS   corpus directory (default: <workspace>/corpus)";
@@ -50,6 +55,10 @@ fn run() -> anyhow::Result<()> {
         ["bench", "size", rest @ ..] => {
             let opts = bench::Opts::parse(rest).map_err(|e| anyhow!("{e}\n\n{USAGE}"))?;
             bench_size::size(&opts)
+        }
+        ["bench", "interp", rest @ ..] => {
+            let opts = bench_interp::Opts::parse(rest).map_err(|e| anyhow!("{e}\n\n{USAGE}"))?;
+            bench_interp::interp(&opts)
         }
         ["bench", "roundtrip", rest @ ..] => {
             let opts = bench::Opts::parse(rest).map_err(|e| anyhow!("{e}\n\n{USAGE}"))?;

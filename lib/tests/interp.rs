@@ -307,3 +307,37 @@ fn v128_values_take_two_cells_through_locals_branches_and_calls() {
         );
     }
 }
+
+#[test]
+fn large_modules_translate_in_parallel_and_report_the_first_error() {
+    // Enough code (> 256 KiB) for the parallel path; two invalid bodies, of which the first
+    // must be reported whatever the thread count.
+    let body = "(drop (i32.add (local.get 0) (i32.const 1)))".repeat(40);
+    let mut wat = String::from("(module\n");
+    for i in 0..1200 {
+        let bad = if i == 700 || i == 1100 {
+            "(i64.const 0) (i32.eqz) drop"
+        } else {
+            ""
+        };
+        wat.push_str(&format!(
+            "(func (export \"f{i}\") (param i32) (result i32) {body} {bad} (local.get 0))\n"
+        ));
+    }
+    wat.push(')');
+    let mut wasm = wat::parse_str(&wat).unwrap();
+    let err = Store::new(Config::default())
+        .instantiate(&wasm, &Linker::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("func 700"), "{err}");
+    // Without the bad bodies it runs.
+    wat = wat.replace("(i64.const 0) (i32.eqz) drop", "");
+    wasm = wat::parse_str(&wat).unwrap();
+    assert!(wasm.len() > 256 * 1024);
+    let mut store = Store::new(Config::default());
+    let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+    assert_eq!(
+        store.call(i, "f1199", &[Val::I32(41)]).unwrap(),
+        [Val::I32(41)]
+    );
+}

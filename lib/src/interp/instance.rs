@@ -560,16 +560,35 @@ pub(crate) fn instantiate(
         datas: &data_addrs,
         tags: &tag_addrs,
     };
+    // Bodies are validated and translated independently: in parallel when there is enough
+    // code to pay for it. The first error in function order is reported, whatever the thread
+    // count.
     let bodies: Vec<(_, FunctionBody<'_>)> = bodies;
-    for (i, (func, body)) in bodies.into_iter().enumerate() {
-        let index = imported_funcs + i as u32;
-        let ty = &types[func_types[i] as usize];
-        let context = FuncContext {
-            index,
-            name: names.get(&index).cloned(),
+    let code_bytes: usize = bodies.iter().map(|(_, b)| b.as_bytes().len()).sum();
+    let translate_one =
+        |(i, (func, body)): (usize, (wasmparser::FuncToValidate<_>, FunctionBody<'_>))| {
+            let index = imported_funcs + i as u32;
+            let ty = &types[func_types[i] as usize];
+            let context = FuncContext {
+                index,
+                name: names.get(&index).cloned(),
+            };
+            let validator = func.into_validator(Default::default());
+            translate::translate(&env, validator, &body, ty, &context)
         };
-        let validator = func.into_validator(Default::default());
-        let code = translate::translate(&env, validator, &body, ty, &context)?;
+    const PARALLEL_BYTES: usize = 256 * 1024;
+    let codes: Vec<Result<_, _>> = if code_bytes >= PARALLEL_BYTES {
+        use rayon::prelude::*;
+        bodies
+            .into_par_iter()
+            .enumerate()
+            .map(translate_one)
+            .collect()
+    } else {
+        bodies.into_iter().enumerate().map(translate_one).collect()
+    };
+    for (i, code) in codes.into_iter().enumerate() {
+        let code = code?;
         if let FuncInst::Wasm { code: slot, .. } =
             &mut store.funcs[(first_func + i as u32) as usize]
         {

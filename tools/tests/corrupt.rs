@@ -241,6 +241,13 @@ fn check_in_process(bytes: &[u8]) -> Option<String> {
             Err(e) => errors.push(("size", e.to_string(), e.offset())),
         }
         let _ = wasm_tool_lib::print::func_at(&wasm, (wasm.len() / 2) as u64);
+        // The interpreter: instantiate (with a fuel and memory budget, no imports) and call every
+        // exported function with zero arguments. Errors and traps are values with one-line
+        // messages; only panics and multi-line messages are problems. Large corpus modules
+        // would only repeat the translation of megabytes of code per case.
+        if wasm.len() <= BINARY_MAX_INPUT {
+            interpret(&wasm, &mut errors);
+        }
         errors
     }));
     match result {
@@ -261,6 +268,42 @@ fn check_in_process(bytes: &[u8]) -> Option<String> {
                 None
             }
         }),
+    }
+}
+
+/// Instantiates `wasm` in the interpreter and calls its exported functions, recording any error
+/// whose message is not one line.
+fn interpret(wasm: &[u8], errors: &mut Vec<(&'static str, String, Option<u64>)>) {
+    use wasm_tool_lib::interp::{Config, Extern, Linker, Store, Val};
+    let mut store = Store::new(Config {
+        fuel: Some(100_000),
+        max_memory_pages: 256,
+        max_stack_cells: 1 << 16,
+        max_call_depth: 1000,
+        ..Config::default()
+    });
+    let instance = match store.instantiate(wasm, &Linker::new()) {
+        Ok(instance) => instance,
+        Err(e) => {
+            errors.push(("interp", e.to_string(), Some(0)));
+            return;
+        }
+    };
+    let funcs: Vec<u32> = store
+        .exports(instance)
+        .filter_map(|(_, item)| match item {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    for func in funcs {
+        let Some(ty) = store.func_type(func) else {
+            continue;
+        };
+        let args: Vec<Val> = ty.params.iter().map(|t| Val::default_for(*t)).collect();
+        if let Err(trap) = store.call_func(func, &args) {
+            errors.push(("interp", trap.to_string(), Some(0)));
+        }
     }
 }
 

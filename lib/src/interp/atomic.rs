@@ -122,7 +122,7 @@ fn range(
     bytes: u8,
 ) -> Result<std::ops::Range<usize>, TrapKind> {
     // The low bits of the wrapped sum are those of the true one.
-    if addr.wrapping_add(offset) % u64::from(bytes) != 0 {
+    if !addr.wrapping_add(offset).is_multiple_of(u64::from(bytes)) {
         return Err(TrapKind::UnalignedAtomic);
     }
     let start = addr

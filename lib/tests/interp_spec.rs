@@ -16,6 +16,25 @@ struct Totals {
     skipped: usize,
 }
 
+/// Commands skipped because they test semantics that a later proposal replaced and that the
+/// current spec no longer has: by suite name, file name and lines, with the reason.
+const SUPERSEDED: &[(&str, &str, &[usize], &str)] = &[
+    (
+        "proposal mutable-global",
+        "linking.wast",
+        &[206, 227, 236, 238, 248, 298, 334, 342, 344, 354],
+        "tests the 1.0 instantiation that checks every segment fits before writing any, which \
+         bulk memory replaced (segments written in order, trapping at the first that does not fit)",
+    ),
+    (
+        "proposal reference-types",
+        "unreached-invalid.wast",
+        &[539],
+        "expects `br_table` to unreachable-stack labels of different types to be invalid, which \
+         the current spec allows (its own copy of this test is commented out)",
+    ),
+];
+
 fn run_suite(name: &str, version: SpecVersion, features: WasmFeatures) -> Totals {
     run_files(name, spec(version), features)
 }
@@ -38,6 +57,14 @@ fn run_files(
             }
         };
         for command in &report.commands {
+            let superseded = SUPERSEDED.iter().find(|(suite, script, lines, _)| {
+                *suite == name && *script == file.name && lines.contains(&command.line)
+            });
+            if let Some((_, script, _, why)) = superseded {
+                totals.skipped += 1;
+                *reasons.entry(format!("{script}: {why}")).or_default() += 1;
+                continue;
+            }
             match &command.outcome {
                 Outcome::Passed => totals.passed += 1,
                 Outcome::Failed(why) => {
@@ -121,7 +148,7 @@ fn memory_proposals_pass_or_skip() {
 #[test]
 fn simd_proposals_pass_or_skip() {
     for (name, p, floor) in [
-        ("simd", Proposal::Simd, 25_800),
+        ("simd", Proposal::Simd, 25_990),
         ("relaxed-simd", Proposal::RelaxedSimd, 77),
     ] {
         let totals = run_files(name, proposal(p), WasmFeatures::all());
@@ -153,6 +180,53 @@ fn proposals_pass_or_skip() {
             Proposal::WideArithmetic,
             v2 | WasmFeatures::WIDE_ARITHMETIC,
             109,
+        ),
+    ] {
+        let name = format!("proposal {p}");
+        let totals = run_files(&name, proposal(p), features);
+        assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        assert!(
+            totals.passed >= floor,
+            "only {} passed in {name}",
+            totals.passed
+        );
+    }
+}
+
+/// The threads proposal's scripts (atomics with single-threaded semantics, shared memories),
+/// with the features of WebAssembly 1.0 they were written against (they expect a second table to
+/// be invalid). They hold no `thread` or `wait` commands.
+#[test]
+fn threads_proposal_passes_or_skips() {
+    let features = WasmFeatures::WASM1 | WasmFeatures::THREADS;
+    let totals = run_files("threads", proposal(Proposal::Threads), features);
+    assert_eq!(totals.failed, 0, "{} failed in threads", totals.failed);
+    assert_eq!(totals.skipped, 0, "threads skipped commands");
+    assert!(totals.passed >= 619, "only {} passed", totals.passed);
+}
+
+/// The scripts of the proposals merged into WebAssembly 2.0 and of the text-format annotations.
+/// Those written against 1.0 run with 1.0's features plus their own; reference types with 2.0's;
+/// the bulk-memory scripts have since been updated to use typed references and GC, so they run
+/// with 3.0's. The crate has no suite for branch hinting; custom descriptors build on GC.
+#[test]
+fn small_proposals_pass_or_skip() {
+    let (v1, v2) = (WasmFeatures::WASM1, WasmFeatures::WASM2);
+    for (p, features, floor) in [
+        (Proposal::Annotations, v2, 617),
+        (Proposal::BulkMemoryOperations, WasmFeatures::WASM3, 7483),
+        (Proposal::MultiValue, v1 | WasmFeatures::MULTI_VALUE, 1182),
+        (Proposal::MutableGlobal, v1, 139),
+        (
+            Proposal::NontrappingFloatToIntConversions,
+            v1 | WasmFeatures::SATURATING_FLOAT_TO_INT,
+            615,
+        ),
+        (Proposal::ReferenceTypes, v2, 9139),
+        (
+            Proposal::SignExtensionOps,
+            v1 | WasmFeatures::SIGN_EXTENSION,
+            872,
         ),
     ] {
         let name = format!("proposal {p}");

@@ -6,6 +6,7 @@
 //! jumps. Calls name functions and globals by their address in the store, so that execution
 //! needs no per-instance index lookup.
 
+use super::atomic::AtomicKind;
 use super::simd::SimdOp;
 
 /// Calls `$callback!` with the list of operators that take no immediate and map one to one
@@ -200,6 +201,14 @@ macro_rules! define_op {
             I64Sub128,
             I64MulWideS,
             I64MulWideU,
+            // ---- Atomics (helper "atomics", atomic.rs): threads with single-threaded
+            // semantics, and SIMD memory ops on any memory. ----
+            /// An atomic access of `bytes` bytes to memory `mem` (store address) at a 64-bit
+            /// offset (see [`AtomicKind`]); `atomic.fence` needs no op.
+            Atomic { kind: AtomicKind, bytes: u8, mem: u32, offset: u64 },
+            /// [`Op::SimdMem`] on any memory (store address) with a 64-bit offset: 64-bit
+            /// addresses, memories other than the instance's first.
+            SimdMemAt { op: SimdOp, lane: u8, mem: u32, offset: u64 },
         }
     };
 }

@@ -22,7 +22,7 @@ use super::numeric as num;
 use super::simd;
 use super::trap::{BacktraceFrame, Trap, TrapKind};
 use super::value::{self, Ref, Val};
-use super::{FuncInst, Store, bulk, table};
+use super::{FuncInst, Store, atomic, bulk, table};
 
 /// A value stored in a stack cell.
 trait Cell: Sized {
@@ -696,7 +696,7 @@ fn run<const FUEL: bool>(
             Op::SimdLane { op, lane } => sp = simd::exec_lane(op, lane, stack, sp),
             Op::SimdMem { op, lane, offset } => {
                 let data = mem_data_mut(memories, mem);
-                sp = tri!(simd::exec_mem(op, lane, offset, data, stack, sp));
+                sp = tri!(simd::exec_mem(op, lane, offset.into(), data, stack, sp));
             }
 
             Op::I32Eqz => un!(u32, |a| a == 0),
@@ -907,6 +907,25 @@ fn run<const FUEL: bool>(
                 let b = u128::from(stack[sp - 1]);
                 let a = u128::from(stack[sp - 2]);
                 (stack[sp - 2], stack[sp - 1]) = split(a.wrapping_mul(b));
+            }
+            // ---- Atomics (atomic.rs) and SIMD memory ops on any memory. ----
+            Op::Atomic {
+                kind,
+                bytes,
+                mem: m,
+                offset,
+            } => {
+                let memory = &mut memories[m as usize];
+                sp = tri!(atomic::exec(kind, bytes, memory, offset, stack, sp));
+            }
+            Op::SimdMemAt {
+                op,
+                lane,
+                mem: m,
+                offset,
+            } => {
+                let data = &mut memories[m as usize].data;
+                sp = tri!(simd::exec_mem(op, lane, offset, data, stack, sp));
             }
         }
     };

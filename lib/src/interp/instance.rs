@@ -104,17 +104,16 @@ fn table_type(ty: &wasmparser::TableType, sigs: &[u32]) -> Result<TableDesc, Ins
 #[derive(Clone, Copy)]
 struct MemoryDesc {
     memory64: bool,
+    shared: bool,
     page_log2: u32,
     min: u64,
     max: Option<u64>,
 }
 
 fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryDesc, InstantiateError> {
-    if ty.shared {
-        return Err(unsupported("threads shared memory"));
-    }
     Ok(MemoryDesc {
         memory64: ty.memory64,
+        shared: ty.shared,
         page_log2: ty.page_size_log2.unwrap_or(16),
         min: ty.initial,
         max: ty.maximum,
@@ -393,6 +392,7 @@ pub(crate) fn instantiate(
                 let want = memory_type(&ty)?;
                 let m = &store.memories[addr as usize];
                 if m.memory64 != want.memory64
+                    || m.shared != want.shared
                     || m.page_log2 != want.page_log2
                     || m.pages() < want.min
                     || !max_fits(m.declared_max, want.max)
@@ -461,7 +461,7 @@ pub(crate) fn instantiate(
     }
     for desc in &memories {
         let limit = u64::from(store.config.max_memory_pages);
-        let Some(memory) =
+        let Some(mut memory) =
             Memory::with_type(desc.memory64, desc.page_log2, desc.min, desc.max, limit)
         else {
             return Err(InstantiateError::Limit(format!(
@@ -475,6 +475,7 @@ pub(crate) fn instantiate(
                 limit * 64
             )));
         };
+        memory.shared = desc.shared;
         store.memories.push(memory);
         memory_addrs.push((store.memories.len() - 1) as u32);
     }

@@ -21,6 +21,9 @@ pub struct Memory {
     pub(crate) memory64: bool,
     /// The page size's log2: 16, or 0 for one-byte pages.
     pub(crate) page_log2: u32,
+    /// Whether it is shared between threads (threads proposal): only a shared memory may be
+    /// waited on, and imports must match it.
+    pub(crate) shared: bool,
 }
 
 impl Memory {
@@ -64,6 +67,7 @@ impl Memory {
             declared_max: max,
             memory64,
             page_log2,
+            shared: false,
         })
     }
 
@@ -80,6 +84,11 @@ impl Memory {
     /// Whether it is indexed by `i64`.
     pub fn is_memory64(&self) -> bool {
         self.memory64
+    }
+
+    /// Whether it is shared between threads.
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
     /// The declared maximum in pages.

@@ -19,6 +19,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod atomic;
 mod bulk;
 pub mod code;
 mod exception;
@@ -312,6 +313,15 @@ impl Store {
     /// Adds a memory of `min` pages (at most `max`); `None` when `min` passes the store's limit.
     pub fn add_memory(&mut self, min: u32, max: Option<u32>) -> Option<Extern> {
         let memory = Memory::new(min, max, self.config.max_memory_pages)?;
+        self.memories.push(memory);
+        Some(Extern::Memory((self.memories.len() - 1) as u32))
+    }
+
+    /// Adds a shared memory (threads) of `min` pages, at most `max`; `None` when `min` passes
+    /// the store's limit.
+    pub fn add_shared_memory(&mut self, min: u32, max: u32) -> Option<Extern> {
+        let mut memory = Memory::new(min, Some(max), self.config.max_memory_pages)?;
+        memory.shared = true;
         self.memories.push(memory);
         Some(Extern::Memory((self.memories.len() - 1) as u32))
     }

@@ -55,18 +55,41 @@ macro_rules! define_simd_op {
 }
 wasmparser::for_each_visit_simd_operator!(define_simd_op);
 
+/// Where a SIMD memory instruction accesses memory, as the translator resolves its [`MemArg`].
+pub(crate) enum MemAt {
+    /// The instance's first memory, 32-bit, at a 32-bit offset: [`Op::SimdMem`].
+    First(u32),
+    /// Any memory (store address) at a 64-bit offset: [`Op::SimdMemAt`].
+    Any { mem: u32, offset: u64 },
+}
+
 /// Translates a SIMD operator (`s` is its [`SimdOp`]): `v128.const` and `i8x16.shuffle` put
-/// their 16 bytes in `consts`, the memory instructions take their offset from `offset`
+/// their 16 bytes in `consts`, the memory instructions take their memory and offset from `at`
 /// (which refuses what this interpreter cannot run).
 pub(crate) fn translate(
     op: &Operator<'_>,
     s: SimdOp,
     consts: &mut Vec<u128>,
-    offset: impl Fn(&MemArg) -> Result<u32, InstantiateError>,
+    at: impl Fn(&MemArg) -> Result<MemAt, InstantiateError>,
 ) -> Result<Op, InstantiateError> {
     let mut push = |v: u128| {
         consts.push(v);
         (consts.len() - 1) as u32
+    };
+    let mem_op = |memarg: &MemArg, lane: u8| -> Result<Op, InstantiateError> {
+        Ok(match at(memarg)? {
+            MemAt::First(offset) => Op::SimdMem {
+                op: s,
+                lane,
+                offset,
+            },
+            MemAt::Any { mem, offset } => Op::SimdMemAt {
+                op: s,
+                lane,
+                mem,
+                offset,
+            },
+        })
     };
     Ok(match *op {
         Operator::V128Const { value } => Op::V128Const(push(u128::from_le_bytes(*value.bytes()))),
@@ -98,11 +121,7 @@ pub(crate) fn translate(
         | Operator::V128Load64Splat { ref memarg }
         | Operator::V128Load32Zero { ref memarg }
         | Operator::V128Load64Zero { ref memarg }
-        | Operator::V128Store { ref memarg } => Op::SimdMem {
-            op: s,
-            lane: 0,
-            offset: offset(memarg)?,
-        },
+        | Operator::V128Store { ref memarg } => mem_op(memarg, 0)?,
         Operator::V128Load8Lane { ref memarg, lane }
         | Operator::V128Load16Lane { ref memarg, lane }
         | Operator::V128Load32Lane { ref memarg, lane }
@@ -110,11 +129,7 @@ pub(crate) fn translate(
         | Operator::V128Store8Lane { ref memarg, lane }
         | Operator::V128Store16Lane { ref memarg, lane }
         | Operator::V128Store32Lane { ref memarg, lane }
-        | Operator::V128Store64Lane { ref memarg, lane } => Op::SimdMem {
-            op: s,
-            lane,
-            offset: offset(memarg)?,
-        },
+        | Operator::V128Store64Lane { ref memarg, lane } => mem_op(memarg, lane)?,
         _ => Op::Simd(s),
     })
 }
@@ -778,7 +793,7 @@ pub(crate) fn exec_lane(op: SimdOp, lane_index: u8, stack: &mut [u64], sp: usize
 pub(crate) fn exec_mem(
     op: SimdOp,
     lane_index: u8,
-    offset: u32,
+    offset: u64,
     data: &mut [u8],
     stack: &mut [u64],
     sp: usize,
@@ -788,8 +803,8 @@ pub(crate) fn exec_mem(
     // i32 -> v128: a load of N bytes, turned into a v128 by `f`.
     macro_rules! load {
         ($n:literal, $e:expr) => {{
-            let addr = stack[sp - 1] as u32;
-            let bytes = memory::load::<$n>(data, addr, offset)?;
+            let addr = stack[sp - 1];
+            let bytes = memory::load_at::<$n>(data, addr, offset)?;
             put(stack, sp - 1, $e(bytes));
             Ok(sp + 1)
         }};
@@ -798,8 +813,8 @@ pub(crate) fn exec_mem(
     macro_rules! load_lane {
         ($n:literal, $e:expr) => {{
             let v = get(stack, sp - 2);
-            let addr = stack[sp - 3] as u32;
-            let bytes = memory::load::<$n>(data, addr, offset)?;
+            let addr = stack[sp - 3];
+            let bytes = memory::load_at::<$n>(data, addr, offset)?;
             put(stack, sp - 3, $e(v, bytes));
             Ok(sp - 1)
         }};
@@ -808,8 +823,8 @@ pub(crate) fn exec_mem(
     macro_rules! store {
         ($e:expr) => {{
             let v = get(stack, sp - 2);
-            let addr = stack[sp - 3] as u32;
-            memory::store(data, addr, offset, $e(v))?;
+            let addr = stack[sp - 3];
+            memory::store_at(data, addr, offset, $e(v))?;
             Ok(sp - 3)
         }};
     }

@@ -10,8 +10,8 @@ use super::code::{
     BrTarget, CATCH_ALL, Catch, FuncCode, Handler, LoadKind, NO_SLOT, Op, StoreKind,
     for_each_simple_op,
 };
-use super::simd;
 use super::value::{FuncType, Ref, ValType};
+use super::{atomic, simd};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
 
@@ -395,16 +395,37 @@ impl Translator<'_> {
             let mut consts = std::mem::take(&mut self.code.v128_consts);
             let simd = simd::translate(op, s, &mut consts, |m| {
                 let (mem, offset) = self.memarg(op, m)?;
-                match u32::try_from(offset) {
-                    Ok(offset) if mem == 0 && self.env.fast_memory0 => Ok(offset),
-                    _ => Err(InstantiateError::Unsupported(format!(
-                        "simd operator {} on a 64-bit or non-first memory",
-                        describe(op).1
-                    ))),
-                }
+                Ok(match u32::try_from(offset) {
+                    Ok(offset) if mem == 0 && self.env.fast_memory0 => simd::MemAt::First(offset),
+                    _ => simd::MemAt::Any {
+                        mem: self.memory(mem),
+                        offset,
+                    },
+                })
             });
             self.code.v128_consts = consts;
             self.emit_if(live, simd?);
+            return Ok(());
+        }
+        // Atomics (atomic.rs): threads with single-threaded semantics.
+        if let Some((kind, bytes, memarg)) = atomic::atomic_op(op) {
+            // On one thread every memory ordering holds: `memarg.ordering` needs nothing.
+            let wasmparser::MemArgTarget::Memory(mem) = memarg.target else {
+                return Err(unsupported_op(op));
+            };
+            let (mem, offset) = (self.memory(mem), memarg.offset);
+            self.emit_if(
+                live,
+                Op::Atomic {
+                    kind,
+                    bytes,
+                    mem,
+                    offset,
+                },
+            );
+            return Ok(());
+        }
+        if let Operator::AtomicFence { .. } = op {
             return Ok(());
         }
         if let Some(simple) = simple_op(op) {
@@ -828,14 +849,14 @@ mod tests {
     #[test]
     fn unsupported_operators_are_named() {
         let wasm = wat::parse_str(
-            "(module (memory 1) (func (result i32) (i32.atomic.load (i32.const 0))))",
+            "(module (memory 1) (func (memory.discard (i32.const 0) (i32.const 0))))",
         )
         .unwrap();
         let mut store = Store::new(Config::default());
         let err = store.instantiate(&wasm, &Linker::new()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unsupported: threads operator I32AtomicLoad"
+            "unsupported: memory_control operator MemoryDiscard"
         );
     }
 }

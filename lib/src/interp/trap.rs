@@ -47,6 +47,13 @@ pub enum TrapKind {
     /// A host function ended the program with an exit status (WASI's `proc_exit`): not an
     /// error of the program, but it unwinds like a trap.
     Exit(i32),
+    /// An atomic access whose address is not a multiple of its width.
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared.
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait32/64` with no timeout on the value expected: on one thread nothing
+    /// could ever wake it.
+    WaitForever,
 }
 
 impl TrapKind {
@@ -70,6 +77,9 @@ impl TrapKind {
             TrapKind::Exception(_) => "uncaught exception",
             TrapKind::BadInvocation(message) | TrapKind::Host(message) => message,
             TrapKind::Exit(_) => "exit",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
+            TrapKind::WaitForever => "atomic wait without timeout would never end",
         }
     }
 }

@@ -166,6 +166,9 @@ impl Runner {
         if let Some(memory) = store.add_memory(1, Some(2)) {
             linker.define("spectest", "memory", memory);
         }
+        if let Some(memory) = store.add_shared_memory(1, 2) {
+            linker.define("spectest", "shared_memory", memory);
+        }
         Runner {
             store,
             linker,

@@ -154,6 +154,7 @@ fn proposals_pass_or_skip() {
             v2 | WasmFeatures::WIDE_ARITHMETIC,
             109,
         ),
+        (Proposal::GC, WasmFeatures::WASM3, 0),
     ] {
         let name = format!("proposal {p}");
         let totals = run_files(&name, proposal(p), features);

@@ -98,7 +98,9 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
         None => return Err(bad(format!("no function at address {func}"))),
     };
     let ty = store.sigs[sig as usize].clone();
-    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| !a.matches(*t)) {
+    let fits =
+        |a: &Val, t: &value::ValType| gc::val_fits(&store.types, &store.heap, &store.funcs, *a, *t);
+    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| !fits(a, t)) {
         return Err(bad(format!(
             "wrong arguments: expected ({}), got ({})",
             ty.params
@@ -321,7 +323,10 @@ fn run<const FUEL: bool>(
                 Err(trap) => break Err(trap.kind),
             };
             if results.len() != ty.results.len()
-                || results.iter().zip(&ty.results).any(|(r, t)| !r.matches(*t))
+                || results
+                    .iter()
+                    .zip(&ty.results)
+                    .any(|(r, t)| !gc::val_fits(types, heap, funcs, *r, *t))
                 || sp + ty.result_cells() as usize > stack.len()
             {
                 break Err(TrapKind::Host(

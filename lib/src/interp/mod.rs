@@ -395,11 +395,21 @@ impl Store {
         t.get(index).ok().map(Ref::from_bits)
     }
 
-    /// Sets a table entry; `false` when the table or the index does not exist.
+    /// Sets a table entry; `false` when the table or the index does not exist, or the
+    /// reference is not of the table's element type.
     pub fn table_set(&mut self, table: u32, index: u64, value: Ref) -> bool {
-        self.tables
-            .get_mut(table as usize)
-            .is_some_and(|t| t.set(index, value.to_bits()).is_ok())
+        let Some(ty) = self.tables.get(table as usize).map(|t| t.ty) else {
+            return false;
+        };
+        gc::val_fits(
+            &self.types,
+            &self.heap,
+            &self.funcs,
+            Val::Ref(value),
+            ValType::Ref(ty),
+        ) && self.tables[table as usize]
+            .set(index, value.to_bits())
+            .is_ok()
     }
 
     /// Adds a global holding `value`.
@@ -455,7 +465,9 @@ impl Store {
     /// Sets a mutable global; `false` when it does not exist, is immutable or has another type.
     pub fn set_global(&mut self, global: u32, value: Val) -> bool {
         match self.globals.get_mut(global as usize) {
-            Some(g) if g.mutable && value.matches(g.ty) => {
+            Some(g)
+                if g.mutable && gc::val_fits(&self.types, &self.heap, &self.funcs, value, g.ty) =>
+            {
                 g.value = value.to_slot();
                 true
             }

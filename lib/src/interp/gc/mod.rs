@@ -11,7 +11,7 @@ pub(crate) mod types;
 use super::code::{CastMode, FieldKind, Op};
 use super::instance::ref_type_with;
 use super::trap::TrapKind;
-use super::value::{FuncType, HeapType, Ref, RefKind, ValType};
+use super::value::{FuncType, HeapType, Ref, RefKind, Val, ValType};
 use super::{FuncInst, InstantiateError};
 pub(crate) use heap::Heap;
 pub(crate) use types::{Composite, Field, REC, Storage, SubType, Types};
@@ -120,6 +120,27 @@ pub(crate) fn dynamic_type(r: Ref, heap: &Heap, funcs: &[FuncInst]) -> HeapType 
         Some(RefKind::Object) => HeapType::Concrete(heap.type_of(r)),
         Some(RefKind::Exn) => HeapType::Exn,
     }
+}
+
+/// Whether a value from outside wasm (the embedder, a host function) is of type `ty`: numeric
+/// types equal, references of a matching type and referring to something that exists.
+pub(crate) fn val_fits(
+    types: &Types,
+    heap: &Heap,
+    funcs: &[FuncInst],
+    value: Val,
+    ty: ValType,
+) -> bool {
+    let (Val::Ref(r), ValType::Ref(t)) = (value, ty) else {
+        return value.matches(ty);
+    };
+    let exists = match r.kind() {
+        None => return t.nullable,
+        Some(RefKind::Func) => (r.payload() as usize) < funcs.len(),
+        Some(RefKind::Object) => heap.is_object(r),
+        Some(RefKind::Host | RefKind::I31 | RefKind::Exn) => true,
+    };
+    exists && types.heap_subtype(dynamic_type(r, heap, funcs), t.heap)
 }
 
 /// Whether a reference is a value of `(ref null? heap)`.

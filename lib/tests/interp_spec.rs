@@ -103,16 +103,18 @@ fn wasm_v1_runs_whole() {
 fn later_versions_pass_or_skip() {
     for (name, version, features, floor) in [
         ("wasm-v2", SpecVersion::V2, WasmFeatures::WASM2, 28_000),
-        ("wasm-v3", SpecVersion::V3, WasmFeatures::WASM3, 20_600),
+        ("wasm-v3", SpecVersion::V3, WasmFeatures::WASM3, 21_200),
         (
             "wasm-latest",
             SpecVersion::Latest,
             WasmFeatures::all(),
-            20_600,
+            21_200,
         ),
     ] {
         let totals = run_suite(name, version, features);
         assert_eq!(totals.failed, 0, "{} failed in {name}", totals.failed);
+        // Every core suite runs whole since GC landed.
+        assert_eq!(totals.skipped, 0, "{} skipped in {name}", totals.skipped);
         assert!(totals.passed > floor, "only {} passed", totals.passed);
     }
 }
@@ -158,8 +160,8 @@ fn simd_proposals_pass_or_skip() {
 }
 
 /// The proposal suites of the crate that the interpreter runs beyond the core spec, each with the
-/// features of WebAssembly 2.0 plus the proposal's (exceptions: 3.0's, as its scripts use rec
-/// groups and typed references), and a floor of passed commands. The crate has no suite for
+/// features of WebAssembly 2.0 plus the proposal's (exceptions and GC: 3.0's, as their scripts
+/// use rec groups and typed references), and a floor of passed commands. The crate has no suite for
 /// the legacy exception instructions: `tests/interp_ctrl.rs` covers them.
 #[test]
 fn proposals_pass_or_skip() {
@@ -169,18 +171,19 @@ fn proposals_pass_or_skip() {
         (
             Proposal::ExceptionHandling,
             WasmFeatures::WASM3 | WasmFeatures::EXCEPTIONS,
-            97,
+            105,
         ),
         (
             Proposal::FunctionReferences,
             v2 | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
-            1467,
+            1870,
         ),
         (
             Proposal::WideArithmetic,
             v2 | WasmFeatures::WIDE_ARITHMETIC,
             109,
         ),
+        (Proposal::GC, WasmFeatures::WASM3, 784),
     ] {
         let name = format!("proposal {p}");
         let totals = run_files(&name, proposal(p), features);

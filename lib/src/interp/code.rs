@@ -8,6 +8,7 @@
 
 use super::atomic::AtomicKind;
 use super::simd::SimdOp;
+use super::value::HeapType;
 
 /// Calls `$callback!` with the list of operators that take no immediate and map one to one
 /// from wasmparser's `Operator` (same names): the numeric instructions, `drop` and `select`.
@@ -209,6 +210,58 @@ macro_rules! define_op {
             /// [`Op::SimdMem`] on any memory (store address) with a 64-bit offset: 64-bit
             /// addresses, memories other than the instance's first.
             SimdMemAt { op: SimdOp, lane: u8, mem: u32, offset: u64 },
+            // ---- GC (helper "gc", `gc/`): structs, arrays, `i31`, casts. Types are store
+            // type ids, fields cell offsets (a `v128` takes two cells); `ref.eq` is `I64Eq`. ----
+            /// Pop `cells` field cells; push a new struct of type `ty` holding them.
+            StructNew { ty: u32, cells: u32 },
+            /// Push a new struct of type `ty` of `cells` zero cells.
+            StructNewDefault { ty: u32, cells: u32 },
+            /// Pop a struct reference (trap on null); push its field at cell `offset`.
+            StructGet { kind: FieldKind, offset: u32 },
+            /// Pop a value (two cells when `wide`) and a struct reference; set the field.
+            StructSet { wide: bool, offset: u32 },
+            /// Pop a length and an initial value; push a new array of type `ty`.
+            ArrayNew { ty: u32, wide: bool },
+            /// Pop a length; push a new array of type `ty` of zeros.
+            ArrayNewDefault { ty: u32, wide: bool },
+            /// Pop `len` values; push a new array of type `ty` holding them.
+            ArrayNewFixed { ty: u32, len: u32, wide: bool },
+            /// Pop a size and an offset; push a new array of type `ty` read from data segment
+            /// `data` (store address).
+            ArrayNewData { ty: u32, data: u32 },
+            /// Pop a size and an offset; push a new array of type `ty` from element segment
+            /// `elem` (store address).
+            ArrayNewElem { ty: u32, elem: u32 },
+            /// Pop an index and an array reference; push the element.
+            ArrayGet(FieldKind),
+            /// Pop a value, an index and an array reference; set the element.
+            ArraySet { wide: bool },
+            /// Pop an array reference; push its length.
+            ArrayLen,
+            /// Pop a size, a value, an offset and an array reference; fill.
+            ArrayFill { wide: bool },
+            /// Pop a size, a source offset and array, a destination offset and array; copy.
+            ArrayCopy { wide: bool },
+            /// Pop a size, a segment offset, an array offset and an array of type `ty`; copy
+            /// from data segment `data`.
+            ArrayInitData { ty: u32, data: u32 },
+            /// Pop a size, a segment offset, an array offset and an array; copy from element
+            /// segment `elem`.
+            ArrayInitElem { elem: u32 },
+            /// Pop an `i32`; push an `i31ref` of its low 31 bits.
+            RefI31,
+            /// Pop an `i31ref` (trap on null); push its value sign-extended.
+            I31GetS,
+            /// Pop an `i31ref` (trap on null); push its value zero-extended.
+            I31GetU,
+            /// Test the top reference against `(ref null? heap)` and do as `mode` says.
+            RefCast {
+                heap: HeapType,
+                nullable: bool,
+                mode: CastMode,
+            },
+            /// `any.convert_extern` and `extern.convert_any` ([`Ref::convert`](super::Ref)).
+            RefConvert,
         }
     };
 }
@@ -234,6 +287,36 @@ pub enum LoadKind {
     I64U16,
     I64S32,
     I64U32,
+}
+
+/// How a GC field or array element is read onto the stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One cell as is.
+    Cell,
+    /// Two cells (`v128`).
+    Wide,
+    /// A packed `i8`, sign-extended.
+    S8,
+    /// A packed `i8`, zero-extended.
+    U8,
+    /// A packed `i16`, sign-extended.
+    S16,
+    /// A packed `i16`, zero-extended.
+    U16,
+}
+
+/// What an [`Op::RefCast`] does with the result of its test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CastMode {
+    /// `ref.test`: replace the reference by the result (`i32`).
+    Test,
+    /// `ref.cast`: trap with "cast failure" when it fails, else keep the reference.
+    Cast,
+    /// `br_on_cast`: keep the reference, push 1 when it matches (for a following branch).
+    Branch,
+    /// `br_on_cast_fail`: keep the reference, push 1 when it does not match.
+    BranchFail,
 }
 
 /// How many bytes a general [`Op::Store`] writes.

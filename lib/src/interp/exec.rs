@@ -22,7 +22,7 @@ use super::numeric as num;
 use super::simd;
 use super::trap::{BacktraceFrame, Trap, TrapKind};
 use super::value::{self, Ref, Val};
-use super::{FuncInst, Store, atomic, bulk, table};
+use super::{FuncInst, Store, atomic, bulk, gc, table};
 
 /// A value stored in a stack cell.
 trait Cell: Sized {
@@ -98,7 +98,9 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
         None => return Err(bad(format!("no function at address {func}"))),
     };
     let ty = store.sigs[sig as usize].clone();
-    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| !a.matches(*t)) {
+    let fits =
+        |a: &Val, t: &value::ValType| gc::val_fits(&store.types, &store.heap, &store.funcs, *a, *t);
+    if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| !fits(a, t)) {
         return Err(bad(format!(
             "wrong arguments: expected ({}), got ({})",
             ty.params
@@ -178,6 +180,8 @@ fn run<const FUEL: bool>(
         datas,
         tags,
         exceptions,
+        types,
+        heap,
         ..
     } = store;
     let table_limit = u64::from(config.max_table_elements);
@@ -319,7 +323,10 @@ fn run<const FUEL: bool>(
                 Err(trap) => break Err(trap.kind),
             };
             if results.len() != ty.results.len()
-                || results.iter().zip(&ty.results).any(|(r, t)| !r.matches(*t))
+                || results
+                    .iter()
+                    .zip(&ty.results)
+                    .any(|(r, t)| !gc::val_fits(types, heap, funcs, *r, *t))
                 || sp + ty.result_cells() as usize > stack.len()
             {
                 break Err(TrapKind::Host(
@@ -499,7 +506,7 @@ fn run<const FUEL: bool>(
             Op::CallIndirect { sig, table } => {
                 // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
                 let i = pop!(u64);
-                let callee = tri!(indirect_callee(funcs, tables, table, sig, i));
+                let callee = tri!(indirect_callee(funcs, types, tables, table, sig, i));
                 call!(callee)
             }
             Op::Drop => sp -= 1,
@@ -839,7 +846,7 @@ fn run<const FUEL: bool>(
             // wide arithmetic. ----
             Op::ReturnCall(callee) => tail_call!(callee),
             Op::ReturnCallIndirect { sig, table } => {
-                let callee = tri!(indirect_callee(funcs, tables, table, sig, pop!(u64)));
+                let callee = tri!(indirect_callee(funcs, types, tables, table, sig, pop!(u64)));
                 tail_call!(callee)
             }
             Op::CallRef => {
@@ -927,6 +934,38 @@ fn run<const FUEL: bool>(
                 let data = &mut memories[m as usize].data;
                 sp = tri!(simd::exec_mem(op, lane, offset, data, stack, sp));
             }
+
+            // ---- GC (helper "gc"): every GC op runs in `gc::exec`. ----
+            Op::StructNew { .. }
+            | Op::StructNewDefault { .. }
+            | Op::StructGet { .. }
+            | Op::StructSet { .. }
+            | Op::ArrayNew { .. }
+            | Op::ArrayNewDefault { .. }
+            | Op::ArrayNewFixed { .. }
+            | Op::ArrayNewData { .. }
+            | Op::ArrayNewElem { .. }
+            | Op::ArrayGet(_)
+            | Op::ArraySet { .. }
+            | Op::ArrayLen
+            | Op::ArrayFill { .. }
+            | Op::ArrayCopy { .. }
+            | Op::ArrayInitData { .. }
+            | Op::ArrayInitElem { .. }
+            | Op::RefI31
+            | Op::I31GetS
+            | Op::I31GetU
+            | Op::RefCast { .. }
+            | Op::RefConvert => {
+                let mut ctx = gc::Ctx {
+                    heap,
+                    types,
+                    funcs,
+                    elems,
+                    datas,
+                };
+                sp = tri!(gc::exec(op, &mut ctx, stack, sp));
+            }
         }
     };
     *fuel = fuel_left;
@@ -946,6 +985,7 @@ fn run<const FUEL: bool>(
 #[inline(always)]
 fn indirect_callee(
     funcs: &[FuncInst],
+    types: &gc::Types,
     tables: &[table::Table],
     table: u32,
     sig: u32,
@@ -963,10 +1003,17 @@ fn indirect_callee(
     let callee_sig = match &funcs[callee as usize] {
         FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => *sig,
     };
-    if callee_sig != sig {
+    // Equal types have equal ids; only a declared subtype needs the (cold) walk.
+    if callee_sig != sig && !subtype_slow(types, callee_sig, sig) {
         return Err(TrapKind::IndirectCallTypeMismatch);
     }
     Ok(callee)
+}
+
+/// Whether a callee's type is a declared subtype of a `call_indirect`'s (GC).
+#[cold]
+fn subtype_slow(types: &gc::Types, callee: u32, expected: u32) -> bool {
+    types.is_subtype(callee, expected)
 }
 
 /// The two 128-bit operands (each as low and high i64 cells) on top of the stack.

@@ -2,6 +2,7 @@
 //! tables, memories and globals in the store, translate the bodies, initialize active segments
 //! and run the start function.
 
+use super::gc;
 use super::translate::{self, Env};
 use super::value::{self, FuncType, HeapType, Ref, ValType};
 use super::{
@@ -31,9 +32,31 @@ pub(crate) fn val_type(vt: wasmparser::ValType, sigs: &[u32]) -> Result<ValType,
     })
 }
 
-/// Converts a reference type; a concrete heap type becomes the store signature id of its type
-/// (`sigs` by module type index), so that equal function types match across modules.
+/// Converts a reference type; a concrete heap type becomes the store type id of its type
+/// (`sigs` by module type index), so that equal types match across modules.
 fn ref_type(r: RefType, sigs: &[u32]) -> Result<value::RefType, InstantiateError> {
+    ref_type_with(r, &|idx| {
+        idx.as_module_index()
+            .and_then(|i| sigs.get(i as usize).copied())
+    })
+}
+
+/// Converts a heap type as [`ref_type`] does.
+pub(crate) fn heap_type(
+    hty: wasmparser::HeapType,
+    sigs: &[u32],
+) -> Result<HeapType, InstantiateError> {
+    let r = RefType::new(true, hty)
+        .ok_or_else(|| unsupported(format!("heap type {hty:?} (index too large)")))?;
+    Ok(ref_type(r, sigs)?.heap)
+}
+
+/// Converts a reference type, a concrete heap type resolved by `resolve` to a store type id
+/// (or `gc::REC | index` inside a recursion group's key).
+pub(crate) fn ref_type_with(
+    r: RefType,
+    resolve: &dyn Fn(wasmparser::PackedIndex) -> Option<u32>,
+) -> Result<value::RefType, InstantiateError> {
     use wasmparser::AbstractHeapType as A;
     let heap = match r.heap_type() {
         wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
@@ -57,16 +80,10 @@ fn ref_type(r: RefType, sigs: &[u32]) -> Result<value::RefType, InstantiateError
                 "shared_everything_threads shared reference type",
             ));
         }
-        wasmparser::HeapType::Concrete(index) => {
-            match index.as_module_index().and_then(|i| sigs.get(i as usize)) {
-                Some(id) => HeapType::Concrete(*id),
-                None => {
-                    return Err(unsupported(format!(
-                        "gc reference type {r} (not to an earlier type)"
-                    )));
-                }
-            }
-        }
+        wasmparser::HeapType::Concrete(_) => match r.type_index().and_then(resolve) {
+            Some(id) => HeapType::Concrete(id),
+            None => return Err(unsupported(format!("reference type {r}"))),
+        },
         _ => {
             return Err(unsupported(format!(
                 "custom_descriptors exact reference type {r}"
@@ -120,36 +137,14 @@ fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryDesc, InstantiateErr
     })
 }
 
-/// Whether a value of type `sub` may be used where `sup` is expected, for the abstract reference
-/// types (concrete types match only themselves).
-fn val_subtype(sub: ValType, sup: ValType) -> bool {
-    let (ValType::Ref(a), ValType::Ref(b)) = (sub, sup) else {
-        return sub == sup;
-    };
-    if a.nullable && !b.nullable {
-        return false;
-    }
-    use HeapType as H;
-    a.heap == b.heap
-        || matches!(
-            (a.heap, b.heap),
-            (H::NoFunc, H::Func)
-                // Concrete types are function types until GC types run.
-                | (H::Concrete(_), H::Func)
-                | (H::NoFunc, H::Concrete(_))
-                | (H::NoExtern, H::Extern)
-                | (H::NoExn, H::Exn)
-                | (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array)
-                | (H::I31 | H::Struct | H::Array, H::Any | H::Eq)
-                | (H::Eq, H::Any)
-        )
-}
-
 /// Evaluates a constant expression to a global slot ([`super::Val::to_slot`]): constants,
-/// `global.get`, `ref.null`, `ref.func` and the extended-const `i32`/`i64` `add`, `sub` and
-/// `mul`.
+/// `global.get`, `ref.null`, `ref.func`, the extended-const `i32`/`i64` `add`, `sub` and
+/// `mul`, and the GC allocations and conversions (`struct.new`, `array.new*`, `ref.i31`,
+/// `any.convert_extern`, `extern.convert_any`), whose types are store ids by module type index
+/// in `types`.
 fn eval_const(
-    store: &Store,
+    store: &mut Store,
+    types: &[u32],
     globals: &[u32],
     funcs: &[u32],
     expr: &ConstExpr<'_>,
@@ -191,6 +186,78 @@ fn eval_const(
                     _ => a.wrapping_mul(b),
                 })
             }
+            Operator::RefI31 => {
+                let v = stack.pop().ok_or_else(underflow)? as u32;
+                u128::from(Ref::i31(v).to_bits())
+            }
+            Operator::AnyConvertExtern | Operator::ExternConvertAny => {
+                let v = stack.pop().ok_or_else(underflow)? as u64;
+                u128::from(Ref::from_bits(v).convert().to_bits())
+            }
+            Operator::StructNew { struct_type_index }
+            | Operator::StructNewDefault { struct_type_index } => {
+                let ty = types[struct_type_index as usize];
+                let def = store.types.get(ty);
+                let mut cells = vec![0u64; def.cells as usize];
+                if matches!(op, Operator::StructNew { .. }) {
+                    let fields = def.struct_fields().len();
+                    let values =
+                        stack.split_off(stack.len().checked_sub(fields).ok_or_else(underflow)?);
+                    for ((value, field), at) in
+                        values.iter().zip(def.struct_fields()).zip(&def.offsets)
+                    {
+                        let at = *at as usize;
+                        cells[at] = *value as u64;
+                        if field.storage.cells() == 2 {
+                            cells[at + 1] = (*value >> 64) as u64;
+                        }
+                    }
+                }
+                u128::from(alloc_const(store, ty, cells.len() as u32, &cells)?.to_bits())
+            }
+            Operator::ArrayNew { array_type_index }
+            | Operator::ArrayNewDefault { array_type_index }
+            | Operator::ArrayNewFixed {
+                array_type_index, ..
+            } => {
+                let ty = types[array_type_index as usize];
+                let per = store
+                    .types
+                    .get(ty)
+                    .array_elem()
+                    .map_or(1, |f| f.storage.cells() as usize);
+                let values = match op {
+                    Operator::ArrayNewFixed { array_size, .. } => {
+                        let at = stack
+                            .len()
+                            .checked_sub(array_size as usize)
+                            .ok_or_else(underflow)?;
+                        stack.split_off(at)
+                    }
+                    _ => {
+                        let len = stack.pop().ok_or_else(underflow)? as u32;
+                        let init = match op {
+                            Operator::ArrayNew { .. } => stack.pop().ok_or_else(underflow)?,
+                            _ => 0,
+                        };
+                        // Checked before the vector is built: a huge length is a trap.
+                        if u64::from(len) * per as u64 * 8 > store.config.max_gc_heap_bytes {
+                            return Err(InstantiateError::Trap(
+                                super::TrapKind::HeapExhausted.into(),
+                            ));
+                        }
+                        vec![init; len as usize]
+                    }
+                };
+                let mut cells = Vec::with_capacity(values.len() * per);
+                for v in &values {
+                    cells.push(*v as u64);
+                    if per == 2 {
+                        cells.push((*v >> 64) as u64);
+                    }
+                }
+                u128::from(alloc_const(store, ty, values.len() as u32, &cells)?.to_bits())
+            }
             Operator::End => continue,
             other => {
                 return Err(unsupported(format!(
@@ -203,6 +270,22 @@ fn eval_const(
     stack
         .pop()
         .ok_or_else(|| unsupported("empty constant expression"))
+}
+
+/// Allocates a GC object of type `ty` and length `len` holding `cells` for a constant
+/// expression.
+fn alloc_const(
+    store: &mut Store,
+    ty: u32,
+    len: u32,
+    cells: &[u64],
+) -> Result<Ref, InstantiateError> {
+    let addr = store
+        .heap
+        .alloc(ty, len, cells.len() as u64)
+        .map_err(|kind| InstantiateError::Trap(kind.into()))?;
+    store.heap.cells[addr + 1..addr + 1 + cells.len()].copy_from_slice(cells);
+    Ok(Ref::object(addr as u32))
 }
 
 /// Instantiates `wasm` into `store`.
@@ -224,7 +307,6 @@ pub(crate) fn instantiate(
     let mut datas = Vec::new();
     let mut bodies = Vec::new();
     let mut names = BTreeMap::new();
-    let mut type_error = None;
     let mut sig_ids: Vec<u32> = Vec::new();
     let mut tags: Vec<u32> = Vec::new();
 
@@ -233,30 +315,15 @@ pub(crate) fn instantiate(
         let valid = validator.payload(&payload)?;
         match &payload {
             Payload::TypeSection(reader) => {
-                for group in reader.clone().into_iter_err_on_gc_types() {
-                    let ty =
-                        group.map_err(|_| unsupported("gc types (recursion groups, subtyping)"))?;
-                    let params: Result<Vec<_>, _> =
-                        ty.params().iter().map(|t| val_type(*t, &sig_ids)).collect();
-                    let results: Result<Vec<_>, _> = ty
-                        .results()
-                        .iter()
-                        .map(|t| val_type(*t, &sig_ids))
-                        .collect();
-                    match (params, results) {
-                        (Ok(p), Ok(r)) => types.push(FuncType::new(p, r)),
-                        (Err(e), _) | (_, Err(e)) => {
-                            // Kept until a function of this type is met: declaring it is harmless.
-                            type_error.get_or_insert(e);
-                            types.push(FuncType::new(vec![], vec![]));
-                        }
+                // Each recursion group is interned whole (iso-recursive equality, `gc/types.rs`).
+                for group in reader.clone() {
+                    let key = gc::group_key(&group?, &sig_ids)?;
+                    let n = key.len() as u32;
+                    let first = store.intern_group(key);
+                    for id in first..first + n {
+                        sig_ids.push(id);
+                        types.push(store.sigs[id as usize].clone());
                     }
-                    if let Some(ty) = types.last() {
-                        sig_ids.push(store.intern_sig(ty.clone()));
-                    }
-                }
-                if type_error.is_some() {
-                    return Err(type_error.take().unwrap_or_else(|| unsupported("type")));
                 }
             }
             Payload::ImportSection(reader) => {
@@ -371,7 +438,7 @@ pub(crate) fn instantiate(
                 let sig = match &store.funcs[addr as usize] {
                     FuncInst::Wasm { sig, .. } | FuncInst::Host { sig, .. } => *sig,
                 };
-                if sig != sig_ids[ty as usize] {
+                if !store.types.is_subtype(sig, sig_ids[ty as usize]) {
                     return Err(incompatible());
                 }
                 func_addrs.push(addr);
@@ -407,7 +474,7 @@ pub(crate) fn instantiate(
                 let fits = if ty.mutable {
                     g.ty == vt
                 } else {
-                    val_subtype(g.ty, vt)
+                    store.types.val_subtype(g.ty, vt)
                 };
                 if !fits || g.mutable != ty.mutable {
                     return Err(incompatible());
@@ -445,7 +512,7 @@ pub(crate) fn instantiate(
             )));
         }
         let init = match init {
-            Some(expr) => eval_const(store, &global_addrs, &func_addrs, expr)? as u64,
+            Some(expr) => eval_const(store, &sig_ids, &global_addrs, &func_addrs, expr)? as u64,
             None => 0,
         };
         let Extern::Table(addr) = store.add_table_typed(
@@ -480,13 +547,15 @@ pub(crate) fn instantiate(
         memory_addrs.push((store.memories.len() - 1) as u32);
     }
     for ty in &tags {
-        let Extern::Tag(addr) = store.add_tag(types[*ty as usize].params.clone()) else {
-            unreachable!("add_tag gives a tag")
-        };
-        tag_addrs.push(addr);
+        // The tag's type is its declared type (a tag import must name an equal one).
+        store.tags.push(super::exception::Tag {
+            sig: sig_ids[*ty as usize],
+            cells: types[*ty as usize].param_cells(),
+        });
+        tag_addrs.push((store.tags.len() - 1) as u32);
     }
     for (ty, mutable, init) in &globals {
-        let value = eval_const(store, &global_addrs, &func_addrs, init)?;
+        let value = eval_const(store, &sig_ids, &global_addrs, &func_addrs, init)?;
         store.globals.push(Global {
             ty: *ty,
             mutable: *mutable,
@@ -509,7 +578,9 @@ pub(crate) fn instantiate(
             }
             ElementItems::Expressions(_, exprs) => {
                 for expr in exprs.clone() {
-                    items.push(eval_const(store, &global_addrs, &func_addrs, &expr?)? as u64);
+                    items.push(
+                        eval_const(store, &sig_ids, &global_addrs, &func_addrs, &expr?)? as u64,
+                    );
                 }
             }
         }
@@ -522,7 +593,8 @@ pub(crate) fn instantiate(
                 offset_expr,
             } => {
                 store.elems.push(Vec::new());
-                let offset = eval_const(store, &global_addrs, &func_addrs, offset_expr)? as u64;
+                let offset =
+                    eval_const(store, &sig_ids, &global_addrs, &func_addrs, offset_expr)? as u64;
                 let table = table_addrs[table_index.unwrap_or(0) as usize];
                 active_elems.push((table, offset, items));
             }
@@ -551,7 +623,13 @@ pub(crate) fn instantiate(
         has_v128: global_v128.contains(&true)
             || types
                 .iter()
-                .any(|t| t.params.contains(&ValType::V128) || t.results.contains(&ValType::V128)),
+                .any(|t| t.params.contains(&ValType::V128) || t.results.contains(&ValType::V128))
+            || sig_ids.iter().any(|id| {
+                let def = store.types.get(*id);
+                let wide = |f: &gc::Field| f.storage.cells() == 2;
+                def.struct_fields().iter().any(wide) || def.array_elem().is_some_and(|f| wide(&f))
+            }),
+        gc_types: &store.types,
         tables: &table_addrs,
         memories: &memory_addrs,
         fast_memory0: memory_addrs
@@ -632,7 +710,7 @@ pub(crate) fn instantiate(
         else {
             continue;
         };
-        let offset = eval_const(store, &global_addrs, &func_addrs, offset_expr)? as u64;
+        let offset = eval_const(store, &sig_ids, &global_addrs, &func_addrs, offset_expr)? as u64;
         let memory: &mut Memory =
             &mut store.memories[memory_addrs[*memory_index as usize] as usize];
         memory

@@ -24,6 +24,7 @@ mod bulk;
 pub mod code;
 mod exception;
 mod exec;
+mod gc;
 mod instance;
 pub mod memory;
 pub mod numeric;
@@ -61,6 +62,10 @@ pub struct Config {
     pub max_memory_pages: u32,
     /// The most entries a table may have.
     pub max_table_elements: u32,
+    /// The most bytes of GC objects (structs and arrays, 8 bytes a field or element plus 8 an
+    /// object) a store may allocate; past it allocation traps. Objects are not collected:
+    /// they live until the store is dropped.
+    pub max_gc_heap_bytes: u64,
 }
 
 impl Default for Config {
@@ -72,6 +77,7 @@ impl Default for Config {
             max_stack_cells: 1 << 20,
             max_memory_pages: 65536,
             max_table_elements: 10_000_000,
+            max_gc_heap_bytes: 1 << 30,
         }
     }
 }
@@ -240,7 +246,13 @@ pub(crate) struct InstanceData {
 pub struct Store {
     pub(crate) config: Config,
     pub(crate) funcs: Vec<FuncInst>,
+    /// Every defined type's function signature by store type id (empty for struct and array
+    /// types): the ids are [`Store::types`]'.
     pub(crate) sigs: Vec<FuncType>,
+    /// The type registry (GC): every defined type, canonicalized, with its supertypes.
+    pub(crate) types: gc::Types,
+    /// The GC heap of structs and arrays.
+    pub(crate) heap: gc::Heap,
     pub(crate) memories: Vec<Memory>,
     pub(crate) tables: Vec<Table>,
     pub(crate) globals: Vec<Global>,
@@ -258,10 +270,13 @@ pub struct Store {
 impl Store {
     /// An empty store.
     pub fn new(config: Config) -> Self {
+        let heap = gc::Heap::new(config.max_gc_heap_bytes);
         Store {
             config,
             funcs: Vec::new(),
             sigs: Vec::new(),
+            types: gc::Types::default(),
+            heap,
             memories: Vec::new(),
             tables: Vec::new(),
             globals: Vec::new(),
@@ -285,14 +300,46 @@ impl Store {
         self.fuel_left
     }
 
-    /// The id of a signature, the same for equal signatures.
+    /// The type id of a signature (a final function type alone in its recursion group, as
+    /// `(type (func …))` declares it), the same for equal signatures.
     pub(crate) fn intern_sig(&mut self, ty: FuncType) -> u32 {
-        match self.sigs.iter().position(|s| *s == ty) {
-            Some(i) => i as u32,
-            None => {
-                self.sigs.push(ty);
-                (self.sigs.len() - 1) as u32
+        self.intern_group(vec![gc::SubType::func(ty)])
+    }
+
+    /// Interns a recursion group given as its canonical key ([`gc::types`]); the type id of its
+    /// first type (the others follow).
+    pub(crate) fn intern_group(&mut self, key: Vec<gc::SubType>) -> u32 {
+        let (first, new) = self.types.intern(key);
+        if new {
+            for id in first..self.types.len() {
+                self.sigs.push(match &self.types.get(id).sub.comp {
+                    gc::Composite::Func(f) => f.clone(),
+                    _ => FuncType::new([], []),
+                });
             }
+        }
+        first
+    }
+
+    /// The most precise heap type of a reference's value: `Concrete` with the type of a
+    /// function or a GC object (as [`HeapType::Concrete`] ids of this store), `I31`, `Extern`
+    /// for a host reference or a value converted by `extern.convert_any`, `Any` for a host
+    /// reference converted by `any.convert_extern`, `Exn`; `None` for null.
+    pub fn ref_type_of(&self, r: Ref) -> Option<HeapType> {
+        if r.is_null() {
+            return None;
+        }
+        Some(gc::dynamic_type(r, &self.heap, &self.funcs))
+    }
+
+    /// Whether a reference is a GC struct (`Some(false)`: an array), `None` when it is not an
+    /// object.
+    pub fn is_struct(&self, r: Ref) -> Option<bool> {
+        match self.ref_type_of(r)? {
+            HeapType::Concrete(id) if r.kind() == Some(RefKind::Object) => {
+                Some(self.types.get(id).kind() == HeapType::Struct)
+            }
+            _ => None,
         }
     }
 
@@ -358,11 +405,21 @@ impl Store {
         t.get(index).ok().map(Ref::from_bits)
     }
 
-    /// Sets a table entry; `false` when the table or the index does not exist.
+    /// Sets a table entry; `false` when the table or the index does not exist, or the
+    /// reference is not of the table's element type.
     pub fn table_set(&mut self, table: u32, index: u64, value: Ref) -> bool {
-        self.tables
-            .get_mut(table as usize)
-            .is_some_and(|t| t.set(index, value.to_bits()).is_ok())
+        let Some(ty) = self.tables.get(table as usize).map(|t| t.ty) else {
+            return false;
+        };
+        gc::val_fits(
+            &self.types,
+            &self.heap,
+            &self.funcs,
+            Val::Ref(value),
+            ValType::Ref(ty),
+        ) && self.tables[table as usize]
+            .set(index, value.to_bits())
+            .is_ok()
     }
 
     /// Adds a global holding `value`.
@@ -437,7 +494,9 @@ impl Store {
     /// Sets a mutable global; `false` when it does not exist, is immutable or has another type.
     pub fn set_global(&mut self, global: u32, value: Val) -> bool {
         match self.globals.get_mut(global as usize) {
-            Some(g) if g.mutable && value.matches(g.ty) => {
+            Some(g)
+                if g.mutable && gc::val_fits(&self.types, &self.heap, &self.funcs, value, g.ty) =>
+            {
                 g.value = value.to_slot();
                 true
             }

@@ -3,9 +3,8 @@
 //! half first.
 //!
 //! [`SimdOp`] names every SIMD operator after wasmparser's `for_each_visit_simd_operator!`; the
-//! translator wraps it in [`Op::Simd`](super::code::Op::Simd) (no immediate),
-//! [`Op::SimdLane`](super::code::Op::SimdLane) (a lane index) or
-//! [`Op::SimdMem`](super::code::Op::SimdMem) (a memory offset and maybe a lane), and keeps the
+//! translator wraps it in [`Op::Simd`] (no immediate), [`Op::SimdLane`] (a lane index) or
+//! [`Op::SimdMem`] (a memory offset and maybe a lane), and keeps the
 //! 16-byte immediates of `v128.const` and `i8x16.shuffle` in [`FuncCode::v128_consts`](
 //! super::code::FuncCode::v128_consts).
 //!

@@ -14,6 +14,7 @@ use super::value::{FuncType, Ref, ValType};
 use super::{atomic, simd};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
+mod gc;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
@@ -43,6 +44,8 @@ pub(crate) struct Env<'a> {
     pub(crate) datas: &'a [u32],
     /// Store address by tag index.
     pub(crate) tags: &'a [u32],
+    /// The store's type registry (struct layouts, array elements), by the ids of `sigs`.
+    pub(crate) gc_types: &'a super::gc::Types,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -432,6 +435,10 @@ impl Translator<'_> {
             if live {
                 self.emit(simple);
             }
+            return Ok(());
+        }
+        // GC (translate/gc.rs).
+        if self.gc_op(op, live, height)? {
             return Ok(());
         }
         let dead = !live;

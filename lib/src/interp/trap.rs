@@ -40,6 +40,19 @@ pub enum TrapKind {
     /// An exception was thrown and no handler caught it: the exception (see
     /// [`crate::interp::Store::exception`] for its tag and payload).
     Exception(Ref),
+    // GC (helper "gc").
+    /// `struct.get`/`struct.set` of a null reference.
+    NullStructReference,
+    /// An array instruction on a null reference.
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` of a null reference.
+    NullI31Reference,
+    /// An array index or range outside the array.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a reference that is not of the target type.
+    CastFailure,
+    /// An allocation would pass the store's GC heap limit ([`crate::interp::Config`]).
+    HeapExhausted,
     /// An invocation from the embedder was wrong: unknown export, wrong argument types.
     BadInvocation(String),
     /// A host function reported an error.
@@ -75,6 +88,12 @@ impl TrapKind {
             TrapKind::NullReference => "null reference",
             TrapKind::NullExceptionReference => "null exception reference",
             TrapKind::Exception(_) => "uncaught exception",
+            TrapKind::NullStructReference => "null structure reference",
+            TrapKind::NullArrayReference => "null array reference",
+            TrapKind::NullI31Reference => "null i31 reference",
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
+            TrapKind::CastFailure => "cast failure",
+            TrapKind::HeapExhausted => "out of gc heap memory",
             TrapKind::BadInvocation(message) | TrapKind::Host(message) => message,
             TrapKind::Exit(_) => "exit",
             TrapKind::UnalignedAtomic => "unaligned atomic",

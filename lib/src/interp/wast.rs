@@ -432,7 +432,7 @@ impl Runner {
             let WastRet::Core(want) = want else {
                 return Err(Stop::Skip("component-model results".into()));
             };
-            if !matches_ret(*value, want)? {
+            if !matches_ret(&self.store, *value, want)? {
                 return Err(Stop::Fail(format!(
                     "expected {}, got {}",
                     show_rets(expected),
@@ -534,7 +534,7 @@ fn arg(arg: &WastArg<'_>) -> Result<Val, Stop> {
     }
 }
 
-fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
+fn matches_ret(store: &Store, value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
     Ok(match (value, want) {
         (Val::I32(v), WastRetCore::I32(w)) => v == *w,
         (Val::I64(v), WastRetCore::I64(w)) => v == *w,
@@ -543,7 +543,7 @@ fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
         (Val::V128(v), WastRetCore::V128(w)) => v128_matches(v, w),
         (_, WastRetCore::Either(options)) => {
             for option in options {
-                if matches_ret(value, option)? {
+                if matches_ret(store, value, option)? {
                     return Ok(true);
                 }
             }
@@ -557,16 +557,20 @@ fn matches_ret(value: Val, want: &WastRetCore<'_>) -> Result<bool, Stop> {
         (Val::Ref(r), WastRetCore::RefExtern(Some(n))) => r == Ref::host(*n),
         (Val::Ref(r), WastRetCore::RefHost(n)) => r == Ref::host(*n).convert(),
         (Val::Ref(r), WastRetCore::RefFunc(None)) => r.as_func().is_some(),
-        (
-            _,
-            WastRetCore::RefFunc(_)
-            | WastRetCore::RefAny
-            | WastRetCore::RefEq
-            | WastRetCore::RefArray
-            | WastRetCore::RefStruct
-            | WastRetCore::RefI31
-            | WastRetCore::RefI31Shared,
-        ) => return Err(Stop::Skip(format!("unsupported result {want:?}"))),
+        // The GC patterns: a value of the `any` hierarchy (not one converted to `extern`).
+        (Val::Ref(r), WastRetCore::RefAny) => matches!(
+            store.ref_type_of(r),
+            Some(t) if t == HeapType::Any || t == HeapType::I31 || store.is_struct(r).is_some()
+        ),
+        (Val::Ref(r), WastRetCore::RefEq) => {
+            store.ref_type_of(r) == Some(HeapType::I31) || store.is_struct(r).is_some()
+        }
+        (Val::Ref(r), WastRetCore::RefI31) => store.ref_type_of(r) == Some(HeapType::I31),
+        (Val::Ref(r), WastRetCore::RefStruct) => store.is_struct(r) == Some(true),
+        (Val::Ref(r), WastRetCore::RefArray) => store.is_struct(r) == Some(false),
+        (_, WastRetCore::RefFunc(Some(_)) | WastRetCore::RefI31Shared) => {
+            return Err(Stop::Skip(format!("unsupported result {want:?}")));
+        }
         _ => false,
     })
 }

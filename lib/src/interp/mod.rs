@@ -1,8 +1,11 @@
 //! A WebAssembly interpreter: each function is translated once into a compact internal code
 //! ([`code::Op`]), validating in the same walk, and run by one loop over a flat value stack.
 //!
-//! This first slice runs WebAssembly 1.0 (plus sign extension, saturating conversions,
-//! multi-value and `memory.fill`/`memory.copy`); anything else makes instantiation fail with
+//! It runs WebAssembly 3.0 whole — SIMD and relaxed SIMD, reference types, bulk memory,
+//! multi-value, tail calls, exceptions (legacy and exnref), function references, GC, memory64,
+//! multi-memory, extended-const — plus wide arithmetic, custom page sizes and atomics (with
+//! single-threaded semantics). What it does not run (shared-everything threads, stack
+//! switching, custom descriptors) makes instantiation fail with
 //! [`InstantiateError::Unsupported`] naming what was met. Execution is bounded: fuel (one unit
 //! per executed op, [`Config::fuel`]), a maximum call depth and value stack, and a maximum memory
 //! size. A trap is a [`Trap`] value with a backtrace, never a panic.

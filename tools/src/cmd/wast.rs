@@ -11,9 +11,10 @@ use wasm_tool_lib::interp::wast::{Outcome, run_script};
 /// Every command of each script is run: modules are instantiated (with the `spectest` host
 /// module available), `invoke`/`get` are called, and the assertions (`assert_return` with NaN
 /// patterns, `assert_trap`, `assert_exhaustion`, `assert_invalid`, `assert_malformed`,
-/// `assert_unlinkable`) are checked. Failures are printed with the script's line; each file ends
-/// with a `N passed, N failed, N skipped` line. Commands using what the interpreter does not run
-/// yet (SIMD, reference types, …) are skipped, with the reason shown by `-v`.
+/// `assert_unlinkable`, `assert_uninstantiable`, `assert_exception`) are checked. Failures are
+/// printed with the script's line; each file ends with a `N passed, N failed, N skipped` line
+/// and several files with a total. Commands using what the interpreter does not run (e.g.
+/// stack switching, shared-everything threads) are skipped, with the reason shown by `-v`.
 #[derive(clap::Parser)]
 #[command(after_help = "\
 Examples:

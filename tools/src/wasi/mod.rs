@@ -1,6 +1,6 @@
 //! A WASI preview1 host (`wasi_snapshot_preview1`) for the interpreter: the functions a program
 //! compiled with `--target=wasm32-wasi` imports, defined as host functions of a
-//! [`Store`](wasm_tool_lib::interp::Store).
+//! [`Store`].
 //!
 //! The state ([`WasiCtx`]: arguments, environment, descriptor table) sits behind one mutex
 //! shared by every host function. Each call reads its arguments, works on the calling

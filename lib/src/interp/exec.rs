@@ -305,6 +305,77 @@ fn run<const FUEL: bool>(
             pc = $target as usize;
         }};
     }
+    // ---- Speed: operand forms of the fused instructions (see `code.rs`). ----
+    macro_rules! local {
+        ($t:ty, $l:expr) => {
+            <$t as Cell>::from_cell(cell!(fp + $l as usize))
+        };
+    }
+    macro_rules! bin_c {
+        ($t:ty, $c:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            let $b = $c as $t;
+            set_cell!(sp - 1, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! bin_l {
+        ($t:ty, $l:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            let $b = local!($t, $l);
+            set_cell!(sp - 1, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! bin_lc {
+        ($t:ty, $l:expr, $c:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $l);
+            let $b = $c as $t;
+            push!($e);
+        }};
+    }
+    macro_rules! bin_ll {
+        ($t:ty, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $x);
+            let $b = local!($t, $y);
+            push!($e);
+        }};
+    }
+    macro_rules! br_s {
+        ($t:ty, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            sp -= 2;
+            let $a = <$t as Cell>::from_cell(cell!(sp));
+            let $b = <$t as Cell>::from_cell(cell!(sp + 1));
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
+    macro_rules! br_c {
+        ($t:ty, $c:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = pop!($t);
+            let $b = $c as $t;
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
+    macro_rules! br_lc {
+        ($t:ty, $l:expr, $c:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $l);
+            let $b = $c as $t;
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
+    macro_rules! br_ll {
+        ($t:ty, $x:expr, $y:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $x);
+            let $b = local!($t, $y);
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
     // Calls a host function with the top values as arguments; pushes its results.
     macro_rules! host_call {
         ($sig:expr, $host:expr) => {{
@@ -908,6 +979,184 @@ fn run<const FUEL: bool>(
                 let a = u128::from(stack[sp - 2]);
                 (stack[sp - 2], stack[sp - 1]) = split(a.wrapping_mul(b));
             }
+
+            // ---- Speed: fused instructions (see `code.rs`). ----
+            Op::JumpIfLocalNonZero { local, target } => {
+                if local!(u32, local) != 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::JumpIfLocalZero { local, target } => {
+                if local!(u32, local) == 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::TeeJumpIfNonZero { local, target } => {
+                let v = pop!(u64);
+                set_cell!(fp + local as usize, v);
+                if v as u32 != 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::TeeJumpIfZero { local, target } => {
+                let v = pop!(u64);
+                set_cell!(fp + local as usize, v);
+                if v as u32 == 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::I32AddC(c) => bin_c!(u32, c, |a, b| a.wrapping_add(b)),
+            Op::I32AddL(l) => bin_l!(u32, l, |a, b| a.wrapping_add(b)),
+            Op::I32AddLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_add(b)),
+            Op::I32AddLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_add(b)),
+            Op::I32SubC(c) => bin_c!(u32, c, |a, b| a.wrapping_sub(b)),
+            Op::I32SubL(l) => bin_l!(u32, l, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_sub(b)),
+            Op::I32MulC(c) => bin_c!(u32, c, |a, b| a.wrapping_mul(b)),
+            Op::I32MulL(l) => bin_l!(u32, l, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_mul(b)),
+            Op::I32AndC(c) => bin_c!(u32, c, |a, b| a & b),
+            Op::I32AndL(l) => bin_l!(u32, l, |a, b| a & b),
+            Op::I32AndLC { local, c } => bin_lc!(u32, local, c, |a, b| a & b),
+            Op::I32AndLL(x, y) => bin_ll!(u32, x, y, |a, b| a & b),
+            Op::I32OrC(c) => bin_c!(u32, c, |a, b| a | b),
+            Op::I32OrL(l) => bin_l!(u32, l, |a, b| a | b),
+            Op::I32OrLC { local, c } => bin_lc!(u32, local, c, |a, b| a | b),
+            Op::I32OrLL(x, y) => bin_ll!(u32, x, y, |a, b| a | b),
+            Op::I32XorC(c) => bin_c!(u32, c, |a, b| a ^ b),
+            Op::I32XorL(l) => bin_l!(u32, l, |a, b| a ^ b),
+            Op::I32XorLC { local, c } => bin_lc!(u32, local, c, |a, b| a ^ b),
+            Op::I32XorLL(x, y) => bin_ll!(u32, x, y, |a, b| a ^ b),
+            Op::I32ShlC(c) => bin_c!(u32, c, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlL(l) => bin_l!(u32, l, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_shl(b)),
+            Op::I32ShrSC(c) => bin_c!(i32, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSL(l) => bin_l!(i32, l, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLC { local, c } => bin_lc!(i32, local, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLL(x, y) => bin_ll!(i32, x, y, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrUC(c) => bin_c!(u32, c, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrUL(l) => bin_l!(u32, l, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_shr(b)),
+            Op::I32EqC(c) => bin_c!(u32, c, |a, b| a == b),
+            Op::I32EqLC { local, c } => bin_lc!(u32, local, c, |a, b| a == b),
+            Op::I32EqLL(x, y) => bin_ll!(u32, x, y, |a, b| a == b),
+            Op::BrI32Eq(target) => br_s!(u32, target, |a, b| a == b),
+            Op::BrI32EqC { c, target } => br_c!(u32, c, target, |a, b| a == b),
+            Op::BrI32EqLC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a == b),
+            Op::BrI32EqLL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a == b),
+            Op::I32NeC(c) => bin_c!(u32, c, |a, b| a != b),
+            Op::I32NeLC { local, c } => bin_lc!(u32, local, c, |a, b| a != b),
+            Op::I32NeLL(x, y) => bin_ll!(u32, x, y, |a, b| a != b),
+            Op::BrI32Ne(target) => br_s!(u32, target, |a, b| a != b),
+            Op::BrI32NeC { c, target } => br_c!(u32, c, target, |a, b| a != b),
+            Op::BrI32NeLC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a != b),
+            Op::BrI32NeLL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a != b),
+            Op::I32LtSC(c) => bin_c!(i32, c, |a, b| a < b),
+            Op::I32LtSLC { local, c } => bin_lc!(i32, local, c, |a, b| a < b),
+            Op::I32LtSLL(x, y) => bin_ll!(i32, x, y, |a, b| a < b),
+            Op::BrI32LtS(target) => br_s!(i32, target, |a, b| a < b),
+            Op::BrI32LtSC { c, target } => br_c!(i32, c, target, |a, b| a < b),
+            Op::BrI32LtSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a < b),
+            Op::BrI32LtSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a < b),
+            Op::I32LtUC(c) => bin_c!(u32, c, |a, b| a < b),
+            Op::I32LtULC { local, c } => bin_lc!(u32, local, c, |a, b| a < b),
+            Op::I32LtULL(x, y) => bin_ll!(u32, x, y, |a, b| a < b),
+            Op::BrI32LtU(target) => br_s!(u32, target, |a, b| a < b),
+            Op::BrI32LtUC { c, target } => br_c!(u32, c, target, |a, b| a < b),
+            Op::BrI32LtULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a < b),
+            Op::BrI32LtULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a < b),
+            Op::I32GtSC(c) => bin_c!(i32, c, |a, b| a > b),
+            Op::I32GtSLC { local, c } => bin_lc!(i32, local, c, |a, b| a > b),
+            Op::I32GtSLL(x, y) => bin_ll!(i32, x, y, |a, b| a > b),
+            Op::BrI32GtS(target) => br_s!(i32, target, |a, b| a > b),
+            Op::BrI32GtSC { c, target } => br_c!(i32, c, target, |a, b| a > b),
+            Op::BrI32GtSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a > b),
+            Op::BrI32GtSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a > b),
+            Op::I32GtUC(c) => bin_c!(u32, c, |a, b| a > b),
+            Op::I32GtULC { local, c } => bin_lc!(u32, local, c, |a, b| a > b),
+            Op::I32GtULL(x, y) => bin_ll!(u32, x, y, |a, b| a > b),
+            Op::BrI32GtU(target) => br_s!(u32, target, |a, b| a > b),
+            Op::BrI32GtUC { c, target } => br_c!(u32, c, target, |a, b| a > b),
+            Op::BrI32GtULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a > b),
+            Op::BrI32GtULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a > b),
+            Op::I32LeSC(c) => bin_c!(i32, c, |a, b| a <= b),
+            Op::I32LeSLC { local, c } => bin_lc!(i32, local, c, |a, b| a <= b),
+            Op::I32LeSLL(x, y) => bin_ll!(i32, x, y, |a, b| a <= b),
+            Op::BrI32LeS(target) => br_s!(i32, target, |a, b| a <= b),
+            Op::BrI32LeSC { c, target } => br_c!(i32, c, target, |a, b| a <= b),
+            Op::BrI32LeSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a <= b),
+            Op::BrI32LeSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a <= b),
+            Op::I32LeUC(c) => bin_c!(u32, c, |a, b| a <= b),
+            Op::I32LeULC { local, c } => bin_lc!(u32, local, c, |a, b| a <= b),
+            Op::I32LeULL(x, y) => bin_ll!(u32, x, y, |a, b| a <= b),
+            Op::BrI32LeU(target) => br_s!(u32, target, |a, b| a <= b),
+            Op::BrI32LeUC { c, target } => br_c!(u32, c, target, |a, b| a <= b),
+            Op::BrI32LeULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a <= b),
+            Op::BrI32LeULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a <= b),
+            Op::I32GeSC(c) => bin_c!(i32, c, |a, b| a >= b),
+            Op::I32GeSLC { local, c } => bin_lc!(i32, local, c, |a, b| a >= b),
+            Op::I32GeSLL(x, y) => bin_ll!(i32, x, y, |a, b| a >= b),
+            Op::BrI32GeS(target) => br_s!(i32, target, |a, b| a >= b),
+            Op::BrI32GeSC { c, target } => br_c!(i32, c, target, |a, b| a >= b),
+            Op::BrI32GeSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a >= b),
+            Op::BrI32GeSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a >= b),
+            Op::I32GeUC(c) => bin_c!(u32, c, |a, b| a >= b),
+            Op::I32GeULC { local, c } => bin_lc!(u32, local, c, |a, b| a >= b),
+            Op::I32GeULL(x, y) => bin_ll!(u32, x, y, |a, b| a >= b),
+            Op::BrI32GeU(target) => br_s!(u32, target, |a, b| a >= b),
+            Op::BrI32GeUC { c, target } => br_c!(u32, c, target, |a, b| a >= b),
+            Op::BrI32GeULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a >= b),
+            Op::BrI32GeULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a >= b),
+            Op::I64AddC(c) => bin_c!(u64, c, |a, b| a.wrapping_add(b)),
+            Op::I64AddL(l) => bin_l!(u64, l, |a, b| a.wrapping_add(b)),
+            Op::I64AddLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_add(b)),
+            Op::I64AddLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_add(b)),
+            Op::I64SubC(c) => bin_c!(u64, c, |a, b| a.wrapping_sub(b)),
+            Op::I64SubL(l) => bin_l!(u64, l, |a, b| a.wrapping_sub(b)),
+            Op::I64SubLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_sub(b)),
+            Op::I64SubLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_sub(b)),
+            Op::I64MulC(c) => bin_c!(u64, c, |a, b| a.wrapping_mul(b)),
+            Op::I64MulL(l) => bin_l!(u64, l, |a, b| a.wrapping_mul(b)),
+            Op::I64MulLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_mul(b)),
+            Op::I64MulLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_mul(b)),
+            Op::I64AndC(c) => bin_c!(u64, c, |a, b| a & b),
+            Op::I64AndL(l) => bin_l!(u64, l, |a, b| a & b),
+            Op::I64AndLC { local, c } => bin_lc!(u64, local, c, |a, b| a & b),
+            Op::I64AndLL(x, y) => bin_ll!(u64, x, y, |a, b| a & b),
+            Op::I64OrC(c) => bin_c!(u64, c, |a, b| a | b),
+            Op::I64OrL(l) => bin_l!(u64, l, |a, b| a | b),
+            Op::I64OrLC { local, c } => bin_lc!(u64, local, c, |a, b| a | b),
+            Op::I64OrLL(x, y) => bin_ll!(u64, x, y, |a, b| a | b),
+            Op::I64XorC(c) => bin_c!(u64, c, |a, b| a ^ b),
+            Op::I64XorL(l) => bin_l!(u64, l, |a, b| a ^ b),
+            Op::I64XorLC { local, c } => bin_lc!(u64, local, c, |a, b| a ^ b),
+            Op::I64XorLL(x, y) => bin_ll!(u64, x, y, |a, b| a ^ b),
+            Op::I64ShlC(c) => bin_c!(u64, c, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShlL(l) => bin_l!(u64, l, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShlLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShlLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrSC(c) => bin_c!(i64, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrSL(l) => bin_l!(i64, l, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrSLC { local, c } => bin_lc!(i64, local, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrSLL(x, y) => bin_ll!(i64, x, y, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUC(c) => bin_c!(u64, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUL(l) => bin_l!(u64, l, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrULC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrULL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_shr(b as u32)),
+            Op::BrI64Eq(target) => br_s!(u64, target, |a, b| a == b),
+            Op::BrI64Ne(target) => br_s!(u64, target, |a, b| a != b),
+            Op::BrI64LtS(target) => br_s!(i64, target, |a, b| a < b),
+            Op::BrI64LtU(target) => br_s!(u64, target, |a, b| a < b),
+            Op::BrI64GtS(target) => br_s!(i64, target, |a, b| a > b),
+            Op::BrI64GtU(target) => br_s!(u64, target, |a, b| a > b),
+            Op::BrI64LeS(target) => br_s!(i64, target, |a, b| a <= b),
+            Op::BrI64LeU(target) => br_s!(u64, target, |a, b| a <= b),
+            Op::BrI64GeS(target) => br_s!(i64, target, |a, b| a >= b),
+            Op::BrI64GeU(target) => br_s!(u64, target, |a, b| a >= b),
         }
     };
     *fuel = fuel_left;

@@ -14,6 +14,7 @@ use super::simd;
 use super::value::{FuncType, Ref, ValType};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
+mod fuse;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
@@ -111,6 +112,9 @@ struct Translator<'a> {
     /// Whether `cells` is kept: until a `v128` can be on the stack, every value is one cell
     /// and the heights are the validator's.
     track: bool,
+    /// The op index of the latest label: ops before it are never fused with later ones
+    /// (`translate/fuse.rs`).
+    fence: usize,
 }
 
 /// Translates (and validates) the body of a function of type `ty`.
@@ -143,6 +147,7 @@ pub(crate) fn translate(
         cells: vec![0],
         locals: Vec::with_capacity(ty.params.len()),
         track: env.has_v128,
+        fence: 0,
     };
     let mut next = 0u32;
     for p in &ty.params {
@@ -179,6 +184,22 @@ pub(crate) fn translate(
         let offset = reader.original_position();
         let op = reader.read().map_err(invalid)?;
         t.op(offset, &op, &invalid)?;
+        // A block boundary may bind a label at the current op index: fence it off.
+        if matches!(
+            op,
+            Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::Else
+                | Operator::End
+                | Operator::TryTable { .. }
+                | Operator::Try { .. }
+                | Operator::Catch { .. }
+                | Operator::CatchAll
+                | Operator::Delegate { .. }
+        ) {
+            t.fence = t.code.ops.len();
+        }
     }
     if t.v.control_stack_height() != 0 {
         return Err(InstantiateError::Invalid(Error::malformed(
@@ -314,17 +335,17 @@ impl Translator<'_> {
         }
     }
 
-    fn emit(&mut self, op: Op) {
-        self.code.ops.push(op);
-    }
-
     fn patch(&mut self, patch: Patch, target: u32) {
         match patch {
             Patch::Op(at) => match &mut self.code.ops[at] {
                 Op::Jump(t) | Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => *t = target,
                 Op::Br { target: t, .. } | Op::BrIf { target: t, .. } => *t = target,
                 Op::BrOnNull { target: t, .. } | Op::BrOnNonNull { target: t, .. } => *t = target,
-                _ => {}
+                op => {
+                    if let Some(t) = fuse::target_mut(op) {
+                        *t = target;
+                    }
+                }
             },
             Patch::Table(at) => self.code.br_targets[at].target = target,
             Patch::Catch(at) => self.code.catches[at].target = target,
@@ -442,8 +463,7 @@ impl Translator<'_> {
                 } else if is_if {
                     ctrl.kind = Kind::If;
                     if live {
-                        ctrl.else_patch = Some(self.code.ops.len());
-                        self.emit(Op::JumpIfZero(0));
+                        ctrl.else_patch = Some(self.emit(Op::JumpIfZero(0)));
                     }
                 }
                 self.ctrl.push(ctrl);
@@ -500,8 +520,7 @@ impl Translator<'_> {
             Operator::BrIf { relative_depth } => {
                 if live {
                     let (t, label) = self.branch(relative_depth, height - 1);
-                    let at = self.code.ops.len();
-                    self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
+                    let at = self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
                         Op::JumpIfNonZero(t.target)
                     } else {
                         Op::BrIf {
@@ -787,12 +806,17 @@ mod tests {
         assert_eq!(
             code.ops,
             [
-                Op::LocalGet(0),
-                Op::JumpIfNonZero(0),
-                Op::LocalGet(0),
-                Op::JumpIfZero(6),
+                // `local.get; br_if` and `local.get; if` are fused (`translate/fuse.rs`).
+                Op::JumpIfLocalNonZero {
+                    local: 0,
+                    target: 0
+                },
+                Op::JumpIfLocalZero {
+                    local: 0,
+                    target: 4
+                },
                 Op::I32Const(1),
-                Op::Jump(7),
+                Op::Jump(5),
                 Op::I32Const(2),
                 Op::Return,
             ]

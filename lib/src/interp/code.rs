@@ -442,6 +442,9 @@ pub struct FuncCode {
     /// The 128-bit immediates of `v128.const` and `i8x16.shuffle`, indexed by
     /// [`Op::V128Const`] and [`Op::I8x16Shuffle`].
     pub v128_consts: Vec<u128>,
+    /// The store address of the instance's first memory ([`usize::MAX`] when it has none),
+    /// which the fast loads and stores use: a call reads it here, with no instance lookup.
+    pub memory: usize,
 }
 
 /// A tag address meaning "any tag" in a [`Catch`] (`catch_all`, `catch_all_ref`).

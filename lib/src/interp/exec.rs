@@ -75,13 +75,12 @@ impl Cell for bool {
     }
 }
 
-/// A suspended caller.
+/// A suspended caller (its memory is its code's [`FuncCode::memory`]).
 struct Frame<'a> {
     code: &'a FuncCode,
     func: u32,
     pc: usize,
     fp: usize,
-    mem: usize,
 }
 
 /// Runs function `func` of the store with `args`.
@@ -120,21 +119,24 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
         let func = func.clone();
         return func(&mut super::Caller::new(&mut store.memories, None), args);
     };
-    let _ = code;
+    debug_assert_eq!(
+        code.memory,
+        store.instances[instance as usize]
+            .memory
+            .map_or(usize::MAX, |m| m as usize),
+        "a function's code names its instance's memory"
+    );
     let mut stack = std::mem::take(&mut store.stack);
     let cells = store.config.max_stack_cells as usize;
     if stack.len() != cells {
         stack = vec![0; cells];
     }
     let mut fuel = store.config.fuel.unwrap_or(u64::MAX);
-    let mem = store.instances[instance as usize]
-        .memory
-        .map_or(usize::MAX, |m| m as usize);
     let params = value::vals_to_cells(args, &mut stack);
     let result = if store.config.fuel.is_some() {
-        run::<true>(store, &mut stack, func, mem, params, &mut fuel)
+        run::<true>(store, &mut stack, func, params, &mut fuel)
     } else {
-        run::<false>(store, &mut stack, func, mem, params, &mut fuel)
+        run::<false>(store, &mut stack, func, params, &mut fuel)
     };
     if store.config.fuel.is_some() {
         store.fuel_left = Some(fuel);
@@ -162,7 +164,6 @@ fn run<const FUEL: bool>(
     store: &mut Store,
     stack: &mut [u64],
     entry: u32,
-    entry_mem: usize,
     params: usize,
     fuel: &mut u64,
 ) -> Result<usize, Trap> {
@@ -195,7 +196,6 @@ fn run<const FUEL: bool>(
     let mut code: &FuncCode = entry_code;
     let mut ops: &[Op] = &code.ops;
     let mut func = entry;
-    let mut mem = entry_mem;
     let mut pc: usize = 0;
     let mut fp: usize = 0;
     let mut sp: usize = params;
@@ -204,6 +204,7 @@ fn run<const FUEL: bool>(
     }
     stack[sp..sp + code.locals as usize].fill(0);
     sp += code.locals as usize;
+    let mut mem = code.memory;
     let mut fuel_left = *fuel;
 
     macro_rules! tri {
@@ -299,7 +300,10 @@ fn run<const FUEL: bool>(
         ($target:expr, $drop:expr, $keep:expr) => {{
             let (drop, keep) = ($drop as usize, $keep as usize);
             if drop > 0 {
-                stack.copy_within(sp - keep..sp, sp - keep - drop);
+                // Usually one cell or none: a loop beats a `memmove` call.
+                for i in sp - keep..sp {
+                    set_cell!(i - drop, cell!(i));
+                }
                 sp -= drop;
             }
             pc = $target as usize;
@@ -404,31 +408,24 @@ fn run<const FUEL: bool>(
         ($callee:expr) => {{
             let callee = $callee as usize;
             match &funcs[callee] {
-                FuncInst::Wasm {
-                    code: c, instance, ..
-                } => {
+                FuncInst::Wasm { code: c, .. } => {
                     let new_fp = sp - c.params as usize;
                     if frames.len() + 1 >= max_depth || new_fp + c.max_height as usize > stack.len()
                     {
                         break Err(TrapKind::CallStackExhausted);
                     }
-                    frames.push(Frame {
-                        code,
-                        func,
-                        pc,
-                        fp,
-                        mem,
-                    });
-                    stack[sp..sp + c.locals as usize].fill(0);
+                    frames.push(Frame { code, func, pc, fp });
+                    // The locals are within the callee's `max_height`, checked above.
+                    for i in sp..sp + c.locals as usize {
+                        set_cell!(i, 0);
+                    }
                     sp += c.locals as usize;
                     fp = new_fp;
                     code = c;
                     ops = &c.ops;
                     pc = 0;
                     func = callee as u32;
-                    mem = instances[*instance as usize]
-                        .memory
-                        .map_or(usize::MAX, |m| m as usize);
+                    mem = c.memory;
                 }
                 FuncInst::Host { sig, func: host } => host_call!(sig, host),
             }
@@ -438,7 +435,10 @@ fn run<const FUEL: bool>(
     macro_rules! ret {
         () => {{
             let n = code.results as usize;
-            stack.copy_within(sp - n..sp, fp);
+            // Usually one cell or none, moving down: a loop beats a `memmove` call.
+            for i in 0..n {
+                set_cell!(fp + i, cell!(sp - n + i));
+            }
             sp = fp + n;
             match frames.pop() {
                 None => break Ok(n),
@@ -448,7 +448,7 @@ fn run<const FUEL: bool>(
                     func = f.func;
                     pc = f.pc;
                     fp = f.fp;
-                    mem = f.mem;
+                    mem = code.memory;
                 }
             }
         }};
@@ -459,9 +459,7 @@ fn run<const FUEL: bool>(
         ($callee:expr) => {{
             let callee = $callee as usize;
             match &funcs[callee] {
-                FuncInst::Wasm {
-                    code: c, instance, ..
-                } => {
+                FuncInst::Wasm { code: c, .. } => {
                     let n = c.params as usize;
                     if fp + c.max_height as usize > stack.len() {
                         break Err(TrapKind::CallStackExhausted);
@@ -474,9 +472,7 @@ fn run<const FUEL: bool>(
                     ops = &c.ops;
                     pc = 0;
                     func = callee as u32;
-                    mem = instances[*instance as usize]
-                        .memory
-                        .map_or(usize::MAX, |m| m as usize);
+                    mem = c.memory;
                 }
                 FuncInst::Host { sig, func: host } => {
                     host_call!(sig, host);
@@ -504,7 +500,7 @@ fn run<const FUEL: bool>(
                         func = f.func;
                         pc = f.pc;
                         fp = f.fp;
-                        mem = f.mem;
+                        mem = code.memory;
                         at = pc - 1;
                     }
                 }

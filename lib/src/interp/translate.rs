@@ -138,6 +138,7 @@ pub(crate) fn translate(
         code: FuncCode {
             params,
             results: ty.result_cells(),
+            memory: env.memories.first().map_or(usize::MAX, |&m| m as usize),
             ..FuncCode::default()
         },
         ctrl: Vec::new(),

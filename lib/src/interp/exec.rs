@@ -343,6 +343,21 @@ fn run<const FUEL: bool>(
             push!($e);
         }};
     }
+    macro_rules! bin_s {
+        ($t:ty, $d:expr, |$a:ident, $b:ident| $e:expr) => {{
+            sp -= 2;
+            let $a = <$t as Cell>::from_cell(cell!(sp));
+            let $b = <$t as Cell>::from_cell(cell!(sp + 1));
+            set_cell!(fp + $d as usize, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! bin_lcs {
+        ($t:ty, $l:expr, $c:expr, $d:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $l);
+            let $b = $c as $t;
+            set_cell!(fp + $d as usize, Cell::to_cell($e));
+        }};
+    }
     macro_rules! br_s {
         ($t:ty, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
             sp -= 2;
@@ -1153,6 +1168,49 @@ fn run<const FUEL: bool>(
             Op::BrI64LeU(target) => br_s!(u64, target, |a, b| a <= b),
             Op::BrI64GeS(target) => br_s!(i64, target, |a, b| a >= b),
             Op::BrI64GeU(target) => br_s!(u64, target, |a, b| a >= b),
+            Op::I32AddS(d) => bin_s!(u32, d, |a, b| a.wrapping_add(b)),
+            Op::I32AddLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_add(b)),
+            Op::I32SubS(d) => bin_s!(u32, d, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_sub(b)),
+            Op::I32MulS(d) => bin_s!(u32, d, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_mul(b)),
+            Op::I32AndS(d) => bin_s!(u32, d, |a, b| a & b),
+            Op::I32AndLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a & b),
+            Op::I32OrS(d) => bin_s!(u32, d, |a, b| a | b),
+            Op::I32OrLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a | b),
+            Op::I32XorS(d) => bin_s!(u32, d, |a, b| a ^ b),
+            Op::I32XorLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a ^ b),
+            Op::I32ShlS(d) => bin_s!(u32, d, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shl(b)),
+            Op::I32ShrSS(d) => bin_s!(i32, d, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLCS { local, c, dst } => bin_lcs!(i32, local, c, dst, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrUS(d) => bin_s!(u32, d, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shr(b)),
+            Op::I64AddS(d) => bin_s!(u64, d, |a, b| a.wrapping_add(b)),
+            Op::I64SubS(d) => bin_s!(u64, d, |a, b| a.wrapping_sub(b)),
+            Op::I64MulS(d) => bin_s!(u64, d, |a, b| a.wrapping_mul(b)),
+            Op::I64AndS(d) => bin_s!(u64, d, |a, b| a & b),
+            Op::I64OrS(d) => bin_s!(u64, d, |a, b| a | b),
+            Op::I64XorS(d) => bin_s!(u64, d, |a, b| a ^ b),
+            Op::I64ShlS(d) => bin_s!(u64, d, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrSS(d) => bin_s!(i64, d, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUS(d) => bin_s!(u64, d, |a, b| a.wrapping_shr(b as u32)),
+            Op::F64AddS(d) => bin_s!(f64, d, |a, b| a + b),
+            Op::F64AddC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a + b),
+            Op::F64AddL(l) => bin_l!(f64, l, |a, b| a + b),
+            Op::F64AddLL(x, y) => bin_ll!(f64, x, y, |a, b| a + b),
+            Op::F64SubS(d) => bin_s!(f64, d, |a, b| a - b),
+            Op::F64SubC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a - b),
+            Op::F64SubL(l) => bin_l!(f64, l, |a, b| a - b),
+            Op::F64SubLL(x, y) => bin_ll!(f64, x, y, |a, b| a - b),
+            Op::F64MulS(d) => bin_s!(f64, d, |a, b| a * b),
+            Op::F64MulC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a * b),
+            Op::F64MulL(l) => bin_l!(f64, l, |a, b| a * b),
+            Op::F64MulLL(x, y) => bin_ll!(f64, x, y, |a, b| a * b),
+            Op::F64DivS(d) => bin_s!(f64, d, |a, b| a / b),
+            Op::F64DivC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a / b),
+            Op::F64DivL(l) => bin_l!(f64, l, |a, b| a / b),
+            Op::F64DivLL(x, y) => bin_ll!(f64, x, y, |a, b| a / b),
         }
     };
     *fuel = fuel_left;

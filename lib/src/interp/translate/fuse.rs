@@ -47,6 +47,9 @@ fn fuse(window: &[Op], op: Op) -> Option<(Op, usize)> {
         };
         return Some((fused, 1));
     }
+    if let Op::LocalSet(d) = op {
+        return set_form(last, d).map(|f| (f, 1));
+    }
     if let [Op::LocalGet(x), second] = *window {
         let fused = match second {
             Op::LocalGet(y) => locals_form(op, x, y),
@@ -94,6 +97,10 @@ fn const_form(op: Op, c: Op) -> Option<Op> {
         (Op::I64Shl, Op::I64Const(c)) => Op::I64ShlC(c),
         (Op::I64ShrS, Op::I64Const(c)) => Op::I64ShrSC(c),
         (Op::I64ShrU, Op::I64Const(c)) => Op::I64ShrUC(c),
+        (Op::F64Add, Op::F64Const(c)) => Op::F64AddC(c),
+        (Op::F64Sub, Op::F64Const(c)) => Op::F64SubC(c),
+        (Op::F64Mul, Op::F64Const(c)) => Op::F64MulC(c),
+        (Op::F64Div, Op::F64Const(c)) => Op::F64DivC(c),
         _ => return None,
     })
 }
@@ -119,6 +126,10 @@ fn local_form(op: Op, l: u32) -> Option<Op> {
         Op::I64Shl => Op::I64ShlL(l),
         Op::I64ShrS => Op::I64ShrSL(l),
         Op::I64ShrU => Op::I64ShrUL(l),
+        Op::F64Add => Op::F64AddL(l),
+        Op::F64Sub => Op::F64SubL(l),
+        Op::F64Mul => Op::F64MulL(l),
+        Op::F64Div => Op::F64DivL(l),
         _ => return None,
     })
 }
@@ -189,6 +200,48 @@ fn locals_form(op: Op, x: u32, y: u32) -> Option<Op> {
         Op::I64Shl => Op::I64ShlLL(x, y),
         Op::I64ShrS => Op::I64ShrSLL(x, y),
         Op::I64ShrU => Op::I64ShrULL(x, y),
+        Op::F64Add => Op::F64AddLL(x, y),
+        Op::F64Sub => Op::F64SubLL(x, y),
+        Op::F64Mul => Op::F64MulLL(x, y),
+        Op::F64Div => Op::F64DivLL(x, y),
+        _ => return None,
+    })
+}
+
+/// The op `last` with its result going to local `d` instead of the stack.
+fn set_form(last: Op, d: u32) -> Option<Op> {
+    Some(match (last, d) {
+        (Op::I32Add, d) => Op::I32AddS(d),
+        (Op::I32Sub, d) => Op::I32SubS(d),
+        (Op::I32Mul, d) => Op::I32MulS(d),
+        (Op::I32And, d) => Op::I32AndS(d),
+        (Op::I32Or, d) => Op::I32OrS(d),
+        (Op::I32Xor, d) => Op::I32XorS(d),
+        (Op::I32Shl, d) => Op::I32ShlS(d),
+        (Op::I32ShrS, d) => Op::I32ShrSS(d),
+        (Op::I32ShrU, d) => Op::I32ShrUS(d),
+        (Op::I64Add, d) => Op::I64AddS(d),
+        (Op::I64Sub, d) => Op::I64SubS(d),
+        (Op::I64Mul, d) => Op::I64MulS(d),
+        (Op::I64And, d) => Op::I64AndS(d),
+        (Op::I64Or, d) => Op::I64OrS(d),
+        (Op::I64Xor, d) => Op::I64XorS(d),
+        (Op::I64Shl, d) => Op::I64ShlS(d),
+        (Op::I64ShrS, d) => Op::I64ShrSS(d),
+        (Op::I64ShrU, d) => Op::I64ShrUS(d),
+        (Op::F64Add, d) => Op::F64AddS(d),
+        (Op::F64Sub, d) => Op::F64SubS(d),
+        (Op::F64Mul, d) => Op::F64MulS(d),
+        (Op::F64Div, d) => Op::F64DivS(d),
+        (Op::I32AddLC { local, c }, dst) => Op::I32AddLCS { local, c, dst },
+        (Op::I32SubLC { local, c }, dst) => Op::I32SubLCS { local, c, dst },
+        (Op::I32MulLC { local, c }, dst) => Op::I32MulLCS { local, c, dst },
+        (Op::I32AndLC { local, c }, dst) => Op::I32AndLCS { local, c, dst },
+        (Op::I32OrLC { local, c }, dst) => Op::I32OrLCS { local, c, dst },
+        (Op::I32XorLC { local, c }, dst) => Op::I32XorLCS { local, c, dst },
+        (Op::I32ShlLC { local, c }, dst) => Op::I32ShlLCS { local, c, dst },
+        (Op::I32ShrSLC { local, c }, dst) => Op::I32ShrSLCS { local, c, dst },
+        (Op::I32ShrULC { local, c }, dst) => Op::I32ShrULCS { local, c, dst },
         _ => return None,
     })
 }

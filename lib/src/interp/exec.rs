@@ -1169,11 +1169,17 @@ fn run<const FUEL: bool>(
             Op::BrI64GeS(target) => br_s!(i64, target, |a, b| a >= b),
             Op::BrI64GeU(target) => br_s!(u64, target, |a, b| a >= b),
             Op::I32AddS(d) => bin_s!(u32, d, |a, b| a.wrapping_add(b)),
-            Op::I32AddLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_add(b)),
+            Op::I32AddLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_add(b))
+            }
             Op::I32SubS(d) => bin_s!(u32, d, |a, b| a.wrapping_sub(b)),
-            Op::I32SubLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_sub(b))
+            }
             Op::I32MulS(d) => bin_s!(u32, d, |a, b| a.wrapping_mul(b)),
-            Op::I32MulLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_mul(b))
+            }
             Op::I32AndS(d) => bin_s!(u32, d, |a, b| a & b),
             Op::I32AndLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a & b),
             Op::I32OrS(d) => bin_s!(u32, d, |a, b| a | b),
@@ -1181,11 +1187,17 @@ fn run<const FUEL: bool>(
             Op::I32XorS(d) => bin_s!(u32, d, |a, b| a ^ b),
             Op::I32XorLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a ^ b),
             Op::I32ShlS(d) => bin_s!(u32, d, |a, b| a.wrapping_shl(b)),
-            Op::I32ShlLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shl(b))
+            }
             Op::I32ShrSS(d) => bin_s!(i32, d, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrSLCS { local, c, dst } => bin_lcs!(i32, local, c, dst, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLCS { local, c, dst } => {
+                bin_lcs!(i32, local, c, dst, |a, b| a.wrapping_shr(b as u32))
+            }
             Op::I32ShrUS(d) => bin_s!(u32, d, |a, b| a.wrapping_shr(b)),
-            Op::I32ShrULCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shr(b))
+            }
             Op::I64AddS(d) => bin_s!(u64, d, |a, b| a.wrapping_add(b)),
             Op::I64SubS(d) => bin_s!(u64, d, |a, b| a.wrapping_sub(b)),
             Op::I64MulS(d) => bin_s!(u64, d, |a, b| a.wrapping_mul(b)),

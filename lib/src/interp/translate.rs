@@ -825,6 +825,43 @@ mod tests {
     }
 
     #[test]
+    fn fuses_operands_but_never_across_a_label() {
+        let wat = "(module (func (export \"f\") (param i32) (result i32)
+            (local.get 0) (i32.const 1) (i32.add) (local.set 0)
+            (local.get 0)
+            (block (result i32) (i32.const 2) (local.get 0) (br_if 0) (drop) (i32.const 3))
+            (i32.add)))";
+        let code = code_of(wat);
+        assert_eq!(
+            code.ops,
+            [
+                Op::I32AddLCS {
+                    local: 0,
+                    c: 1,
+                    dst: 0
+                },
+                Op::LocalGet(0),
+                Op::I32Const(2),
+                Op::JumpIfLocalNonZero {
+                    local: 0,
+                    target: 6
+                },
+                Op::Drop,
+                Op::I32Const(3),
+                // The block's end is a branch target: no `I32AddC(3)` here.
+                Op::I32Add,
+                Op::Return,
+            ]
+        );
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        assert_eq!(store.call(i, "f", &[Val::I32(4)]).unwrap(), [Val::I32(7)]);
+        assert_eq!(store.call(i, "f", &[Val::I32(-1)]).unwrap(), [Val::I32(3)]);
+    }
+
+    #[test]
     fn br_table_targets_and_dead_code() {
         let code = code_of(
             "(module (func (param i32) (result i32)

@@ -75,13 +75,12 @@ impl Cell for bool {
     }
 }
 
-/// A suspended caller.
+/// A suspended caller (its memory is its code's [`FuncCode::memory`]).
 struct Frame<'a> {
     code: &'a FuncCode,
     func: u32,
     pc: usize,
     fp: usize,
-    mem: usize,
 }
 
 /// Runs function `func` of the store with `args`.
@@ -122,21 +121,24 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
         let func = func.clone();
         return func(&mut super::Caller::new(&mut store.memories, None), args);
     };
-    let _ = code;
+    debug_assert_eq!(
+        code.memory,
+        store.instances[instance as usize]
+            .memory
+            .map_or(usize::MAX, |m| m as usize),
+        "a function's code names its instance's memory"
+    );
     let mut stack = std::mem::take(&mut store.stack);
     let cells = store.config.max_stack_cells as usize;
     if stack.len() != cells {
         stack = vec![0; cells];
     }
     let mut fuel = store.config.fuel.unwrap_or(u64::MAX);
-    let mem = store.instances[instance as usize]
-        .memory
-        .map_or(usize::MAX, |m| m as usize);
     let params = value::vals_to_cells(args, &mut stack);
     let result = if store.config.fuel.is_some() {
-        run::<true>(store, &mut stack, func, mem, params, &mut fuel)
+        run::<true>(store, &mut stack, func, params, &mut fuel)
     } else {
-        run::<false>(store, &mut stack, func, mem, params, &mut fuel)
+        run::<false>(store, &mut stack, func, params, &mut fuel)
     };
     if store.config.fuel.is_some() {
         store.fuel_left = Some(fuel);
@@ -164,7 +166,6 @@ fn run<const FUEL: bool>(
     store: &mut Store,
     stack: &mut [u64],
     entry: u32,
-    entry_mem: usize,
     params: usize,
     fuel: &mut u64,
 ) -> Result<usize, Trap> {
@@ -199,7 +200,6 @@ fn run<const FUEL: bool>(
     let mut code: &FuncCode = entry_code;
     let mut ops: &[Op] = &code.ops;
     let mut func = entry;
-    let mut mem = entry_mem;
     let mut pc: usize = 0;
     let mut fp: usize = 0;
     let mut sp: usize = params;
@@ -208,6 +208,7 @@ fn run<const FUEL: bool>(
     }
     stack[sp..sp + code.locals as usize].fill(0);
     sp += code.locals as usize;
+    let mut mem = code.memory;
     let mut fuel_left = *fuel;
 
     macro_rules! tri {
@@ -303,10 +304,99 @@ fn run<const FUEL: bool>(
         ($target:expr, $drop:expr, $keep:expr) => {{
             let (drop, keep) = ($drop as usize, $keep as usize);
             if drop > 0 {
-                stack.copy_within(sp - keep..sp, sp - keep - drop);
+                // Usually one cell or none: a loop beats a `memmove` call.
+                for i in sp - keep..sp {
+                    set_cell!(i - drop, cell!(i));
+                }
                 sp -= drop;
             }
             pc = $target as usize;
+        }};
+    }
+    // ---- Speed: operand forms of the fused instructions (see `code.rs`). ----
+    macro_rules! local {
+        ($t:ty, $l:expr) => {
+            <$t as Cell>::from_cell(cell!(fp + $l as usize))
+        };
+    }
+    macro_rules! bin_c {
+        ($t:ty, $c:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            let $b = $c as $t;
+            set_cell!(sp - 1, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! bin_l {
+        ($t:ty, $l:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
+            let $b = local!($t, $l);
+            set_cell!(sp - 1, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! bin_lc {
+        ($t:ty, $l:expr, $c:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $l);
+            let $b = $c as $t;
+            push!($e);
+        }};
+    }
+    macro_rules! bin_ll {
+        ($t:ty, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $x);
+            let $b = local!($t, $y);
+            push!($e);
+        }};
+    }
+    macro_rules! bin_s {
+        ($t:ty, $d:expr, |$a:ident, $b:ident| $e:expr) => {{
+            sp -= 2;
+            let $a = <$t as Cell>::from_cell(cell!(sp));
+            let $b = <$t as Cell>::from_cell(cell!(sp + 1));
+            set_cell!(fp + $d as usize, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! bin_lcs {
+        ($t:ty, $l:expr, $c:expr, $d:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $l);
+            let $b = $c as $t;
+            set_cell!(fp + $d as usize, Cell::to_cell($e));
+        }};
+    }
+    macro_rules! br_s {
+        ($t:ty, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            sp -= 2;
+            let $a = <$t as Cell>::from_cell(cell!(sp));
+            let $b = <$t as Cell>::from_cell(cell!(sp + 1));
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
+    macro_rules! br_c {
+        ($t:ty, $c:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = pop!($t);
+            let $b = $c as $t;
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
+    macro_rules! br_lc {
+        ($t:ty, $l:expr, $c:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $l);
+            let $b = $c as $t;
+            if $e {
+                pc = $target as usize;
+            }
+        }};
+    }
+    macro_rules! br_ll {
+        ($t:ty, $x:expr, $y:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = local!($t, $x);
+            let $b = local!($t, $y);
+            if $e {
+                pc = $target as usize;
+            }
         }};
     }
     // Calls a host function with the top values as arguments; pushes its results.
@@ -340,31 +430,24 @@ fn run<const FUEL: bool>(
         ($callee:expr) => {{
             let callee = $callee as usize;
             match &funcs[callee] {
-                FuncInst::Wasm {
-                    code: c, instance, ..
-                } => {
+                FuncInst::Wasm { code: c, .. } => {
                     let new_fp = sp - c.params as usize;
                     if frames.len() + 1 >= max_depth || new_fp + c.max_height as usize > stack.len()
                     {
                         break Err(TrapKind::CallStackExhausted);
                     }
-                    frames.push(Frame {
-                        code,
-                        func,
-                        pc,
-                        fp,
-                        mem,
-                    });
-                    stack[sp..sp + c.locals as usize].fill(0);
+                    frames.push(Frame { code, func, pc, fp });
+                    // The locals are within the callee's `max_height`, checked above.
+                    for i in sp..sp + c.locals as usize {
+                        set_cell!(i, 0);
+                    }
                     sp += c.locals as usize;
                     fp = new_fp;
                     code = c;
                     ops = &c.ops;
                     pc = 0;
                     func = callee as u32;
-                    mem = instances[*instance as usize]
-                        .memory
-                        .map_or(usize::MAX, |m| m as usize);
+                    mem = c.memory;
                 }
                 FuncInst::Host { sig, func: host } => host_call!(sig, host),
             }
@@ -374,7 +457,10 @@ fn run<const FUEL: bool>(
     macro_rules! ret {
         () => {{
             let n = code.results as usize;
-            stack.copy_within(sp - n..sp, fp);
+            // Usually one cell or none, moving down: a loop beats a `memmove` call.
+            for i in 0..n {
+                set_cell!(fp + i, cell!(sp - n + i));
+            }
             sp = fp + n;
             match frames.pop() {
                 None => break Ok(n),
@@ -384,7 +470,7 @@ fn run<const FUEL: bool>(
                     func = f.func;
                     pc = f.pc;
                     fp = f.fp;
-                    mem = f.mem;
+                    mem = code.memory;
                 }
             }
         }};
@@ -395,9 +481,7 @@ fn run<const FUEL: bool>(
         ($callee:expr) => {{
             let callee = $callee as usize;
             match &funcs[callee] {
-                FuncInst::Wasm {
-                    code: c, instance, ..
-                } => {
+                FuncInst::Wasm { code: c, .. } => {
                     let n = c.params as usize;
                     if fp + c.max_height as usize > stack.len() {
                         break Err(TrapKind::CallStackExhausted);
@@ -410,9 +494,7 @@ fn run<const FUEL: bool>(
                     ops = &c.ops;
                     pc = 0;
                     func = callee as u32;
-                    mem = instances[*instance as usize]
-                        .memory
-                        .map_or(usize::MAX, |m| m as usize);
+                    mem = c.memory;
                 }
                 FuncInst::Host { sig, func: host } => {
                     host_call!(sig, host);
@@ -440,7 +522,7 @@ fn run<const FUEL: bool>(
                         func = f.func;
                         pc = f.pc;
                         fp = f.fp;
-                        mem = f.mem;
+                        mem = code.memory;
                         at = pc - 1;
                     }
                 }
@@ -966,6 +1048,239 @@ fn run<const FUEL: bool>(
                 };
                 sp = tri!(gc::exec(op, &mut ctx, stack, sp));
             }
+
+            // ---- Speed: fused instructions (see `code.rs`). ----
+            Op::JumpIfLocalNonZero { local, target } => {
+                if local!(u32, local) != 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::JumpIfLocalZero { local, target } => {
+                if local!(u32, local) == 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::TeeJumpIfNonZero { local, target } => {
+                let v = pop!(u64);
+                set_cell!(fp + local as usize, v);
+                if v as u32 != 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::TeeJumpIfZero { local, target } => {
+                let v = pop!(u64);
+                set_cell!(fp + local as usize, v);
+                if v as u32 == 0 {
+                    pc = target as usize;
+                }
+            }
+            Op::I32AddC(c) => bin_c!(u32, c, |a, b| a.wrapping_add(b)),
+            Op::I32AddL(l) => bin_l!(u32, l, |a, b| a.wrapping_add(b)),
+            Op::I32AddLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_add(b)),
+            Op::I32AddLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_add(b)),
+            Op::I32SubC(c) => bin_c!(u32, c, |a, b| a.wrapping_sub(b)),
+            Op::I32SubL(l) => bin_l!(u32, l, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_sub(b)),
+            Op::I32MulC(c) => bin_c!(u32, c, |a, b| a.wrapping_mul(b)),
+            Op::I32MulL(l) => bin_l!(u32, l, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_mul(b)),
+            Op::I32AndC(c) => bin_c!(u32, c, |a, b| a & b),
+            Op::I32AndL(l) => bin_l!(u32, l, |a, b| a & b),
+            Op::I32AndLC { local, c } => bin_lc!(u32, local, c, |a, b| a & b),
+            Op::I32AndLL(x, y) => bin_ll!(u32, x, y, |a, b| a & b),
+            Op::I32OrC(c) => bin_c!(u32, c, |a, b| a | b),
+            Op::I32OrL(l) => bin_l!(u32, l, |a, b| a | b),
+            Op::I32OrLC { local, c } => bin_lc!(u32, local, c, |a, b| a | b),
+            Op::I32OrLL(x, y) => bin_ll!(u32, x, y, |a, b| a | b),
+            Op::I32XorC(c) => bin_c!(u32, c, |a, b| a ^ b),
+            Op::I32XorL(l) => bin_l!(u32, l, |a, b| a ^ b),
+            Op::I32XorLC { local, c } => bin_lc!(u32, local, c, |a, b| a ^ b),
+            Op::I32XorLL(x, y) => bin_ll!(u32, x, y, |a, b| a ^ b),
+            Op::I32ShlC(c) => bin_c!(u32, c, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlL(l) => bin_l!(u32, l, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_shl(b)),
+            Op::I32ShrSC(c) => bin_c!(i32, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSL(l) => bin_l!(i32, l, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLC { local, c } => bin_lc!(i32, local, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLL(x, y) => bin_ll!(i32, x, y, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrUC(c) => bin_c!(u32, c, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrUL(l) => bin_l!(u32, l, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_shr(b)),
+            Op::I32EqC(c) => bin_c!(u32, c, |a, b| a == b),
+            Op::I32EqLC { local, c } => bin_lc!(u32, local, c, |a, b| a == b),
+            Op::I32EqLL(x, y) => bin_ll!(u32, x, y, |a, b| a == b),
+            Op::BrI32Eq(target) => br_s!(u32, target, |a, b| a == b),
+            Op::BrI32EqC { c, target } => br_c!(u32, c, target, |a, b| a == b),
+            Op::BrI32EqLC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a == b),
+            Op::BrI32EqLL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a == b),
+            Op::I32NeC(c) => bin_c!(u32, c, |a, b| a != b),
+            Op::I32NeLC { local, c } => bin_lc!(u32, local, c, |a, b| a != b),
+            Op::I32NeLL(x, y) => bin_ll!(u32, x, y, |a, b| a != b),
+            Op::BrI32Ne(target) => br_s!(u32, target, |a, b| a != b),
+            Op::BrI32NeC { c, target } => br_c!(u32, c, target, |a, b| a != b),
+            Op::BrI32NeLC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a != b),
+            Op::BrI32NeLL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a != b),
+            Op::I32LtSC(c) => bin_c!(i32, c, |a, b| a < b),
+            Op::I32LtSLC { local, c } => bin_lc!(i32, local, c, |a, b| a < b),
+            Op::I32LtSLL(x, y) => bin_ll!(i32, x, y, |a, b| a < b),
+            Op::BrI32LtS(target) => br_s!(i32, target, |a, b| a < b),
+            Op::BrI32LtSC { c, target } => br_c!(i32, c, target, |a, b| a < b),
+            Op::BrI32LtSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a < b),
+            Op::BrI32LtSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a < b),
+            Op::I32LtUC(c) => bin_c!(u32, c, |a, b| a < b),
+            Op::I32LtULC { local, c } => bin_lc!(u32, local, c, |a, b| a < b),
+            Op::I32LtULL(x, y) => bin_ll!(u32, x, y, |a, b| a < b),
+            Op::BrI32LtU(target) => br_s!(u32, target, |a, b| a < b),
+            Op::BrI32LtUC { c, target } => br_c!(u32, c, target, |a, b| a < b),
+            Op::BrI32LtULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a < b),
+            Op::BrI32LtULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a < b),
+            Op::I32GtSC(c) => bin_c!(i32, c, |a, b| a > b),
+            Op::I32GtSLC { local, c } => bin_lc!(i32, local, c, |a, b| a > b),
+            Op::I32GtSLL(x, y) => bin_ll!(i32, x, y, |a, b| a > b),
+            Op::BrI32GtS(target) => br_s!(i32, target, |a, b| a > b),
+            Op::BrI32GtSC { c, target } => br_c!(i32, c, target, |a, b| a > b),
+            Op::BrI32GtSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a > b),
+            Op::BrI32GtSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a > b),
+            Op::I32GtUC(c) => bin_c!(u32, c, |a, b| a > b),
+            Op::I32GtULC { local, c } => bin_lc!(u32, local, c, |a, b| a > b),
+            Op::I32GtULL(x, y) => bin_ll!(u32, x, y, |a, b| a > b),
+            Op::BrI32GtU(target) => br_s!(u32, target, |a, b| a > b),
+            Op::BrI32GtUC { c, target } => br_c!(u32, c, target, |a, b| a > b),
+            Op::BrI32GtULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a > b),
+            Op::BrI32GtULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a > b),
+            Op::I32LeSC(c) => bin_c!(i32, c, |a, b| a <= b),
+            Op::I32LeSLC { local, c } => bin_lc!(i32, local, c, |a, b| a <= b),
+            Op::I32LeSLL(x, y) => bin_ll!(i32, x, y, |a, b| a <= b),
+            Op::BrI32LeS(target) => br_s!(i32, target, |a, b| a <= b),
+            Op::BrI32LeSC { c, target } => br_c!(i32, c, target, |a, b| a <= b),
+            Op::BrI32LeSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a <= b),
+            Op::BrI32LeSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a <= b),
+            Op::I32LeUC(c) => bin_c!(u32, c, |a, b| a <= b),
+            Op::I32LeULC { local, c } => bin_lc!(u32, local, c, |a, b| a <= b),
+            Op::I32LeULL(x, y) => bin_ll!(u32, x, y, |a, b| a <= b),
+            Op::BrI32LeU(target) => br_s!(u32, target, |a, b| a <= b),
+            Op::BrI32LeUC { c, target } => br_c!(u32, c, target, |a, b| a <= b),
+            Op::BrI32LeULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a <= b),
+            Op::BrI32LeULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a <= b),
+            Op::I32GeSC(c) => bin_c!(i32, c, |a, b| a >= b),
+            Op::I32GeSLC { local, c } => bin_lc!(i32, local, c, |a, b| a >= b),
+            Op::I32GeSLL(x, y) => bin_ll!(i32, x, y, |a, b| a >= b),
+            Op::BrI32GeS(target) => br_s!(i32, target, |a, b| a >= b),
+            Op::BrI32GeSC { c, target } => br_c!(i32, c, target, |a, b| a >= b),
+            Op::BrI32GeSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a >= b),
+            Op::BrI32GeSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a >= b),
+            Op::I32GeUC(c) => bin_c!(u32, c, |a, b| a >= b),
+            Op::I32GeULC { local, c } => bin_lc!(u32, local, c, |a, b| a >= b),
+            Op::I32GeULL(x, y) => bin_ll!(u32, x, y, |a, b| a >= b),
+            Op::BrI32GeU(target) => br_s!(u32, target, |a, b| a >= b),
+            Op::BrI32GeUC { c, target } => br_c!(u32, c, target, |a, b| a >= b),
+            Op::BrI32GeULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a >= b),
+            Op::BrI32GeULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a >= b),
+            Op::I64AddC(c) => bin_c!(u64, c, |a, b| a.wrapping_add(b)),
+            Op::I64AddL(l) => bin_l!(u64, l, |a, b| a.wrapping_add(b)),
+            Op::I64AddLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_add(b)),
+            Op::I64AddLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_add(b)),
+            Op::I64SubC(c) => bin_c!(u64, c, |a, b| a.wrapping_sub(b)),
+            Op::I64SubL(l) => bin_l!(u64, l, |a, b| a.wrapping_sub(b)),
+            Op::I64SubLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_sub(b)),
+            Op::I64SubLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_sub(b)),
+            Op::I64MulC(c) => bin_c!(u64, c, |a, b| a.wrapping_mul(b)),
+            Op::I64MulL(l) => bin_l!(u64, l, |a, b| a.wrapping_mul(b)),
+            Op::I64MulLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_mul(b)),
+            Op::I64MulLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_mul(b)),
+            Op::I64AndC(c) => bin_c!(u64, c, |a, b| a & b),
+            Op::I64AndL(l) => bin_l!(u64, l, |a, b| a & b),
+            Op::I64AndLC { local, c } => bin_lc!(u64, local, c, |a, b| a & b),
+            Op::I64AndLL(x, y) => bin_ll!(u64, x, y, |a, b| a & b),
+            Op::I64OrC(c) => bin_c!(u64, c, |a, b| a | b),
+            Op::I64OrL(l) => bin_l!(u64, l, |a, b| a | b),
+            Op::I64OrLC { local, c } => bin_lc!(u64, local, c, |a, b| a | b),
+            Op::I64OrLL(x, y) => bin_ll!(u64, x, y, |a, b| a | b),
+            Op::I64XorC(c) => bin_c!(u64, c, |a, b| a ^ b),
+            Op::I64XorL(l) => bin_l!(u64, l, |a, b| a ^ b),
+            Op::I64XorLC { local, c } => bin_lc!(u64, local, c, |a, b| a ^ b),
+            Op::I64XorLL(x, y) => bin_ll!(u64, x, y, |a, b| a ^ b),
+            Op::I64ShlC(c) => bin_c!(u64, c, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShlL(l) => bin_l!(u64, l, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShlLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShlLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrSC(c) => bin_c!(i64, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrSL(l) => bin_l!(i64, l, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrSLC { local, c } => bin_lc!(i64, local, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrSLL(x, y) => bin_ll!(i64, x, y, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUC(c) => bin_c!(u64, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUL(l) => bin_l!(u64, l, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrULC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrULL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_shr(b as u32)),
+            Op::BrI64Eq(target) => br_s!(u64, target, |a, b| a == b),
+            Op::BrI64Ne(target) => br_s!(u64, target, |a, b| a != b),
+            Op::BrI64LtS(target) => br_s!(i64, target, |a, b| a < b),
+            Op::BrI64LtU(target) => br_s!(u64, target, |a, b| a < b),
+            Op::BrI64GtS(target) => br_s!(i64, target, |a, b| a > b),
+            Op::BrI64GtU(target) => br_s!(u64, target, |a, b| a > b),
+            Op::BrI64LeS(target) => br_s!(i64, target, |a, b| a <= b),
+            Op::BrI64LeU(target) => br_s!(u64, target, |a, b| a <= b),
+            Op::BrI64GeS(target) => br_s!(i64, target, |a, b| a >= b),
+            Op::BrI64GeU(target) => br_s!(u64, target, |a, b| a >= b),
+            Op::I32AddS(d) => bin_s!(u32, d, |a, b| a.wrapping_add(b)),
+            Op::I32AddLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_add(b))
+            }
+            Op::I32SubS(d) => bin_s!(u32, d, |a, b| a.wrapping_sub(b)),
+            Op::I32SubLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_sub(b))
+            }
+            Op::I32MulS(d) => bin_s!(u32, d, |a, b| a.wrapping_mul(b)),
+            Op::I32MulLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_mul(b))
+            }
+            Op::I32AndS(d) => bin_s!(u32, d, |a, b| a & b),
+            Op::I32AndLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a & b),
+            Op::I32OrS(d) => bin_s!(u32, d, |a, b| a | b),
+            Op::I32OrLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a | b),
+            Op::I32XorS(d) => bin_s!(u32, d, |a, b| a ^ b),
+            Op::I32XorLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a ^ b),
+            Op::I32ShlS(d) => bin_s!(u32, d, |a, b| a.wrapping_shl(b)),
+            Op::I32ShlLCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shl(b))
+            }
+            Op::I32ShrSS(d) => bin_s!(i32, d, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrSLCS { local, c, dst } => {
+                bin_lcs!(i32, local, c, dst, |a, b| a.wrapping_shr(b as u32))
+            }
+            Op::I32ShrUS(d) => bin_s!(u32, d, |a, b| a.wrapping_shr(b)),
+            Op::I32ShrULCS { local, c, dst } => {
+                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shr(b))
+            }
+            Op::I64AddS(d) => bin_s!(u64, d, |a, b| a.wrapping_add(b)),
+            Op::I64SubS(d) => bin_s!(u64, d, |a, b| a.wrapping_sub(b)),
+            Op::I64MulS(d) => bin_s!(u64, d, |a, b| a.wrapping_mul(b)),
+            Op::I64AndS(d) => bin_s!(u64, d, |a, b| a & b),
+            Op::I64OrS(d) => bin_s!(u64, d, |a, b| a | b),
+            Op::I64XorS(d) => bin_s!(u64, d, |a, b| a ^ b),
+            Op::I64ShlS(d) => bin_s!(u64, d, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrSS(d) => bin_s!(i64, d, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUS(d) => bin_s!(u64, d, |a, b| a.wrapping_shr(b as u32)),
+            Op::F64AddS(d) => bin_s!(f64, d, |a, b| a + b),
+            Op::F64AddC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a + b),
+            Op::F64AddL(l) => bin_l!(f64, l, |a, b| a + b),
+            Op::F64AddLL(x, y) => bin_ll!(f64, x, y, |a, b| a + b),
+            Op::F64SubS(d) => bin_s!(f64, d, |a, b| a - b),
+            Op::F64SubC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a - b),
+            Op::F64SubL(l) => bin_l!(f64, l, |a, b| a - b),
+            Op::F64SubLL(x, y) => bin_ll!(f64, x, y, |a, b| a - b),
+            Op::F64MulS(d) => bin_s!(f64, d, |a, b| a * b),
+            Op::F64MulC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a * b),
+            Op::F64MulL(l) => bin_l!(f64, l, |a, b| a * b),
+            Op::F64MulLL(x, y) => bin_ll!(f64, x, y, |a, b| a * b),
+            Op::F64DivS(d) => bin_s!(f64, d, |a, b| a / b),
+            Op::F64DivC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a / b),
+            Op::F64DivL(l) => bin_l!(f64, l, |a, b| a / b),
+            Op::F64DivLL(x, y) => bin_ll!(f64, x, y, |a, b| a / b),
         }
     };
     *fuel = fuel_left;

@@ -14,6 +14,7 @@ use super::value::{FuncType, Ref, ValType};
 use super::{atomic, simd};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
+mod fuse;
 mod gc;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
@@ -114,6 +115,9 @@ struct Translator<'a> {
     /// Whether `cells` is kept: until a `v128` can be on the stack, every value is one cell
     /// and the heights are the validator's.
     track: bool,
+    /// The op index of the latest label: ops before it are never fused with later ones
+    /// (`translate/fuse.rs`).
+    fence: usize,
 }
 
 /// Translates (and validates) the body of a function of type `ty`.
@@ -137,6 +141,7 @@ pub(crate) fn translate(
         code: FuncCode {
             params,
             results: ty.result_cells(),
+            memory: env.memories.first().map_or(usize::MAX, |&m| m as usize),
             ..FuncCode::default()
         },
         ctrl: Vec::new(),
@@ -146,6 +151,7 @@ pub(crate) fn translate(
         cells: vec![0],
         locals: Vec::with_capacity(ty.params.len()),
         track: env.has_v128,
+        fence: 0,
     };
     let mut next = 0u32;
     for p in &ty.params {
@@ -182,6 +188,22 @@ pub(crate) fn translate(
         let offset = reader.original_position();
         let op = reader.read().map_err(invalid)?;
         t.op(offset, &op, &invalid)?;
+        // A block boundary may bind a label at the current op index: fence it off.
+        if matches!(
+            op,
+            Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::Else
+                | Operator::End
+                | Operator::TryTable { .. }
+                | Operator::Try { .. }
+                | Operator::Catch { .. }
+                | Operator::CatchAll
+                | Operator::Delegate { .. }
+        ) {
+            t.fence = t.code.ops.len();
+        }
     }
     if t.v.control_stack_height() != 0 {
         return Err(InstantiateError::Invalid(Error::malformed(
@@ -317,17 +339,17 @@ impl Translator<'_> {
         }
     }
 
-    fn emit(&mut self, op: Op) {
-        self.code.ops.push(op);
-    }
-
     fn patch(&mut self, patch: Patch, target: u32) {
         match patch {
             Patch::Op(at) => match &mut self.code.ops[at] {
                 Op::Jump(t) | Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => *t = target,
                 Op::Br { target: t, .. } | Op::BrIf { target: t, .. } => *t = target,
                 Op::BrOnNull { target: t, .. } | Op::BrOnNonNull { target: t, .. } => *t = target,
-                _ => {}
+                op => {
+                    if let Some(t) = fuse::target_mut(op) {
+                        *t = target;
+                    }
+                }
             },
             Patch::Table(at) => self.code.br_targets[at].target = target,
             Patch::Catch(at) => self.code.catches[at].target = target,
@@ -470,8 +492,7 @@ impl Translator<'_> {
                 } else if is_if {
                     ctrl.kind = Kind::If;
                     if live {
-                        ctrl.else_patch = Some(self.code.ops.len());
-                        self.emit(Op::JumpIfZero(0));
+                        ctrl.else_patch = Some(self.emit(Op::JumpIfZero(0)));
                     }
                 }
                 self.ctrl.push(ctrl);
@@ -528,8 +549,7 @@ impl Translator<'_> {
             Operator::BrIf { relative_depth } => {
                 if live {
                     let (t, label) = self.branch(relative_depth, height - 1);
-                    let at = self.code.ops.len();
-                    self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
+                    let at = self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
                         Op::JumpIfNonZero(t.target)
                     } else {
                         Op::BrIf {
@@ -815,16 +835,58 @@ mod tests {
         assert_eq!(
             code.ops,
             [
-                Op::LocalGet(0),
-                Op::JumpIfNonZero(0),
-                Op::LocalGet(0),
-                Op::JumpIfZero(6),
+                // `local.get; br_if` and `local.get; if` are fused (`translate/fuse.rs`).
+                Op::JumpIfLocalNonZero {
+                    local: 0,
+                    target: 0
+                },
+                Op::JumpIfLocalZero {
+                    local: 0,
+                    target: 4
+                },
                 Op::I32Const(1),
-                Op::Jump(7),
+                Op::Jump(5),
                 Op::I32Const(2),
                 Op::Return,
             ]
         );
+    }
+
+    #[test]
+    fn fuses_operands_but_never_across_a_label() {
+        let wat = "(module (func (export \"f\") (param i32) (result i32)
+            (local.get 0) (i32.const 1) (i32.add) (local.set 0)
+            (local.get 0)
+            (block (result i32) (i32.const 2) (local.get 0) (br_if 0) (drop) (i32.const 3))
+            (i32.add)))";
+        let code = code_of(wat);
+        assert_eq!(
+            code.ops,
+            [
+                Op::I32AddLCS {
+                    local: 0,
+                    c: 1,
+                    dst: 0
+                },
+                Op::LocalGet(0),
+                Op::I32Const(2),
+                Op::JumpIfLocalNonZero {
+                    local: 0,
+                    target: 6
+                },
+                Op::Drop,
+                Op::I32Const(3),
+                // The block's end is a branch target: no `I32AddC(3)` here.
+                Op::I32Add,
+                Op::Return,
+            ]
+        );
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        assert_eq!(store.call(i, "f", &[Val::I32(4)]).unwrap(), [Val::I32(7)]);
+        assert_eq!(store.call(i, "f", &[Val::I32(-1)]).unwrap(), [Val::I32(3)]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod bench_interp;
 mod bench_size;
 mod ci;
 mod corpus;
+mod miri;
 
 use anyhow::{Context, anyhow, bail};
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ usage: cargo xtask <command>
 commands:
   ci                                      fmt, clippy, corpus, tests, docs: what CI runs
   corpus [--list PATH]                    download the real-world corpus into corpus/
+  miri                                    the interpreter's unit tests under Miri (nightly)
   bench roundtrip [--iters N] [FILTER]    time parse+emit on the corpus against baselines
   bench size [--iters N] [FILTER]         size profiler views against twiggy (when installed)
   bench interp [--iters N] [--filter NAME] [--rebuild]
@@ -44,6 +46,7 @@ fn run() -> anyhow::Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["ci"] => ci::run(),
+        ["miri"] => miri::run(),
         ["corpus", rest @ ..] => {
             let list = match rest {
                 [] => corpus::default_list_path(),

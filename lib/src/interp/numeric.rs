@@ -69,7 +69,8 @@ macro_rules! float_ops {
         #[inline]
         pub fn $min(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
-                return a + b;
+                // An arithmetic NaN: quiet whatever the host does with a signalling input.
+                return quiet(a + b);
             }
             if a == b {
                 // Equal, possibly zeros of different signs: -0 wins.
@@ -82,7 +83,7 @@ macro_rules! float_ops {
         #[inline]
         pub fn $max(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
-                return a + b;
+                return quiet(a + b);
             }
             if a == b {
                 return <$t>::from_bits(a.to_bits() & b.to_bits());

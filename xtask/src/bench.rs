@@ -40,15 +40,7 @@ impl Opts {
         let mut args = args.iter();
         while let Some(&arg) = args.next() {
             match arg {
-                "--iters" => {
-                    let n = args.next().context("`--iters` needs a value")?;
-                    opts.iters = n
-                        .parse()
-                        .with_context(|| format!("bad iteration count `{n}`"))?;
-                    if opts.iters == 0 {
-                        bail!("`--iters` must be at least 1");
-                    }
-                }
+                "--iters" => opts.iters = iters_value(args.next().copied())?,
                 _ if arg.starts_with('-') => bail!("unknown option `{arg}`"),
                 _ if opts.filter.is_none() => opts.filter = Some(arg.to_owned()),
                 _ => bail!("unexpected argument `{arg}`"),
@@ -406,6 +398,31 @@ pub fn roundtrip(opts: &Opts) -> anyhow::Result<()> {
         println!("* {}", partial.join(", "));
     }
     Ok(())
+}
+
+/// The value of an `--iters` option: a count of at least 1.
+pub fn iters_value(value: Option<&str>) -> anyhow::Result<usize> {
+    let n = value.context("`--iters` needs a value")?;
+    let iters: usize = n
+        .parse()
+        .with_context(|| format!("bad iteration count `{n}`"))?;
+    if iters == 0 {
+        bail!("`--iters` must be at least 1");
+    }
+    Ok(iters)
+}
+
+/// Builds `wasm-tool` with `--release` in the workspace at `root`; returns the binary's path.
+pub fn build_wasm_tool(root: &Path) -> anyhow::Result<PathBuf> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "--release", "-p", "wasm-tool"])
+        .current_dir(root)
+        .status()
+        .context("failed to run cargo build")?;
+    if !status.success() {
+        bail!("building wasm-tool failed");
+    }
+    Ok(root.join("target/release/wasm-tool"))
 }
 
 #[cfg(test)]

@@ -117,15 +117,7 @@ impl Opts {
         let mut args = args.iter();
         while let Some(&arg) = args.next() {
             match arg {
-                "--iters" => {
-                    let n = args.next().context("`--iters` needs a value")?;
-                    opts.iters = n
-                        .parse()
-                        .with_context(|| format!("bad iteration count `{n}`"))?;
-                    if opts.iters == 0 {
-                        bail!("`--iters` must be at least 1");
-                    }
-                }
+                "--iters" => opts.iters = crate::bench::iters_value(args.next().copied())?,
                 "--rebuild" => opts.rebuild = true,
                 "--filter" => {
                     let name = args.next().context("`--filter` needs a value")?;
@@ -157,15 +149,7 @@ pub fn interp(opts: &Opts) -> anyhow::Result<()> {
     if opts.rebuild {
         rebuild(&bench_dir())?;
     }
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--release", "-p", "wasm-tool"])
-        .current_dir(&root)
-        .status()
-        .context("failed to run cargo build")?;
-    if !status.success() {
-        bail!("building wasm-tool failed");
-    }
-    let ours = root.join("target/release/wasm-tool");
+    let ours = crate::bench::build_wasm_tool(&root)?;
     let ours_has_run = Command::new(&ours)
         .args(["run", "--help"])
         .stdout(Stdio::null())

@@ -9,7 +9,6 @@
 //! our own `size top` (the largest that has a name, not `func[N]`).
 
 use crate::bench::{Opts, corpus_files, ms, shorten};
-use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,15 +19,7 @@ type Run = Result<(Duration, Option<u64>), String>;
 /// Runs the benchmark and prints the table.
 pub fn size(opts: &Opts) -> anyhow::Result<()> {
     let root = crate::workspace_root();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--release", "-p", "wasm-tool"])
-        .current_dir(&root)
-        .status()
-        .context("failed to run cargo build")?;
-    if !status.success() {
-        bail!("building wasm-tool failed");
-    }
-    let ours = root.join("target/release/wasm-tool");
+    let ours = crate::bench::build_wasm_tool(&root)?;
     let twiggy = find_on_path("twiggy");
     let time = Path::new("/usr/bin/time")
         .exists()

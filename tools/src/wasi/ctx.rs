@@ -12,12 +12,16 @@ use std::time::Instant;
 pub mod filetype {
     /// Unknown (a pipe, or a redirected standard stream).
     pub const UNKNOWN: u8 = 0;
+    /// A block device.
+    pub const BLOCK_DEVICE: u8 = 1;
     /// A character device (a terminal).
     pub const CHARACTER_DEVICE: u8 = 2;
     /// A directory.
     pub const DIRECTORY: u8 = 3;
     /// A regular file.
     pub const REGULAR_FILE: u8 = 4;
+    /// A stream socket.
+    pub const SOCKET_STREAM: u8 = 6;
     /// A symbolic link.
     pub const SYMBOLIC_LINK: u8 = 7;
 }

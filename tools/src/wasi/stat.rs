@@ -54,59 +54,51 @@ pub fn system_time_ns(time: std::time::SystemTime) -> u64 {
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
-/// The WASI `filetype` of a host file type.
-pub fn std_filetype(ty: std::fs::FileType) -> u8 {
-    if ty.is_dir() {
-        return filetype::DIRECTORY;
-    }
-    if ty.is_file() {
-        return filetype::REGULAR_FILE;
-    }
-    if ty.is_symlink() {
-        return filetype::SYMBOLIC_LINK;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ty.is_block_device() {
-            return 1;
+/// Defines a function giving the WASI `filetype` of a file type: std's and cap-std's have the
+/// same methods but are distinct types.
+macro_rules! filetype_fn {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $ext:path) => {
+        $(#[$doc])*
+        pub fn $name(ty: $ty) -> u8 {
+            if ty.is_dir() {
+                return filetype::DIRECTORY;
+            }
+            if ty.is_file() {
+                return filetype::REGULAR_FILE;
+            }
+            if ty.is_symlink() {
+                return filetype::SYMBOLIC_LINK;
+            }
+            #[cfg(unix)]
+            {
+                use $ext;
+                if ty.is_block_device() {
+                    return filetype::BLOCK_DEVICE;
+                }
+                if ty.is_char_device() {
+                    return filetype::CHARACTER_DEVICE;
+                }
+                if ty.is_socket() {
+                    return filetype::SOCKET_STREAM;
+                }
+            }
+            filetype::UNKNOWN
         }
-        if ty.is_char_device() {
-            return filetype::CHARACTER_DEVICE;
-        }
-        if ty.is_socket() {
-            return 6;
-        }
-    }
-    filetype::UNKNOWN
+    };
 }
 
-/// The WASI `filetype` of a cap-std file type.
-pub fn cap_filetype(ty: cap_std::fs::FileType) -> u8 {
-    if ty.is_dir() {
-        return filetype::DIRECTORY;
-    }
-    if ty.is_file() {
-        return filetype::REGULAR_FILE;
-    }
-    if ty.is_symlink() {
-        return filetype::SYMBOLIC_LINK;
-    }
-    #[cfg(unix)]
-    {
-        use cap_std::fs::FileTypeExt;
-        if ty.is_block_device() {
-            return 1;
-        }
-        if ty.is_char_device() {
-            return filetype::CHARACTER_DEVICE;
-        }
-        if ty.is_socket() {
-            return 6;
-        }
-    }
-    filetype::UNKNOWN
-}
+filetype_fn!(
+    /// The WASI `filetype` of a host file type.
+    std_filetype,
+    std::fs::FileType,
+    std::os::unix::fs::FileTypeExt
+);
+filetype_fn!(
+    /// The WASI `filetype` of a cap-std file type.
+    cap_filetype,
+    cap_std::fs::FileType,
+    cap_std::fs::FileTypeExt
+);
 
 /// The `filestat` of an open file.
 pub fn from_std(meta: &std::fs::Metadata) -> Filestat {

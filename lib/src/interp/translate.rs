@@ -332,6 +332,23 @@ impl Translator<'_> {
         (BrTarget { target, drop, keep }, i)
     }
 
+    /// Emits a branch to label `depth` taken when the popped i32 is not zero, from an operand
+    /// height (in cells, below the condition) of `height`, and records its patch at the index
+    /// where `emit` put it (a fusion may have moved it).
+    fn emit_br_if(&mut self, depth: u32, height: u32) {
+        let (t, label) = self.branch(depth, height);
+        let at = self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
+            Op::JumpIfNonZero(t.target)
+        } else {
+            Op::BrIf {
+                target: t.target,
+                drop: t.drop,
+                keep: t.keep,
+            }
+        });
+        self.add_patch(label, Patch::Op(at));
+    }
+
     /// Records a forward branch at `patch` to label `label`; loops need none.
     fn add_patch(&mut self, label: usize, patch: Patch) {
         if self.ctrl[label].kind != Kind::Loop {
@@ -548,17 +565,7 @@ impl Translator<'_> {
             }
             Operator::BrIf { relative_depth } => {
                 if live {
-                    let (t, label) = self.branch(relative_depth, height - 1);
-                    let at = self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
-                        Op::JumpIfNonZero(t.target)
-                    } else {
-                        Op::BrIf {
-                            target: t.target,
-                            drop: t.drop,
-                            keep: t.keep,
-                        }
-                    });
-                    self.add_patch(label, Patch::Op(at));
+                    self.emit_br_if(relative_depth, height - 1);
                 }
             }
             Operator::BrTable { ref targets } => {

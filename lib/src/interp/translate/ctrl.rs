@@ -186,8 +186,7 @@ impl Translator<'_> {
     /// Emits a conditional branch op made by `make` to label `label`, to be patched when the
     /// label is forward.
     fn emit_branch(&mut self, label: usize, t: BrTarget, make: impl Fn(u32, u32, u32) -> Op) {
-        let at = self.code.ops.len();
-        self.emit(make(t.target, t.drop, t.keep));
+        let at = self.emit(make(t.target, t.drop, t.keep));
         self.add_patch(label, Patch::Op(at));
     }
 

@@ -7,7 +7,7 @@ use super::super::InstantiateError;
 use super::super::code::{CastMode, FieldKind, Op};
 use super::super::gc::{Field, Storage};
 use super::super::instance::heap_type;
-use super::{Kind, Patch, Translator};
+use super::Translator;
 use wasmparser::Operator;
 
 impl Translator<'_> {
@@ -202,18 +202,7 @@ impl Translator<'_> {
                     // The test's result sits above the reference until the branch pops it.
                     self.max_operands = self.max_operands.max(height + 1);
                     // The reference goes along with the branch (it is the label's last value).
-                    let (t, label) = self.branch(relative_depth, height);
-                    let at = self.code.ops.len();
-                    self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
-                        Op::JumpIfNonZero(t.target)
-                    } else {
-                        Op::BrIf {
-                            target: t.target,
-                            drop: t.drop,
-                            keep: t.keep,
-                        }
-                    });
-                    self.add_patch(label, Patch::Op(at));
+                    self.emit_br_if(relative_depth, height);
                 }
                 return Ok(true);
             }

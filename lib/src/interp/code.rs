@@ -10,50 +10,275 @@ use super::atomic::AtomicKind;
 use super::simd::SimdOp;
 use super::value::HeapType;
 
-/// Calls `$callback!` with the list of operators that take no immediate and map one to one
-/// from wasmparser's `Operator` (same names): the numeric instructions, `drop` and `select`.
-macro_rules! for_each_simple_op {
-    ($callback:ident) => {
+/// Calls `$callback! { (extra tokens) table }` with the one table of the numeric instructions,
+/// loads and stores: each entry names the operator (as wasmparser's `Operator`), the `Op`
+/// variants it translates to and what it computes. The `Op` enum, the translator's lookup and
+/// the interpreter's arms are all generated from it.
+///
+/// Every register op reads its operands from frame cells (`a`, `b`: cell indices from the frame
+/// base, which may be a local or an operand's cell) and writes its result to cell `dst`:
+/// - `binary_imm`: integer binary operators, with a form whose right operand is an `i32`
+///   immediate (sign-extended for `i64`); `comm` marks the commutative ones.
+/// - `compare`: integer comparisons, also with the forms fused with a conditional branch (jump
+///   to `target` when the comparison holds) and the branch forms of their negation (for `if`).
+/// - `binary`, `unary`: the other operators (floating point, conversions).
+/// - `load`, `store`: memory 0 with a 32-bit offset; stores also with an immediate value.
+///
+/// `pure` marks an operation that cannot trap, `trap` one returning `Result<_, TrapKind>`.
+macro_rules! for_each_numeric {
+    ($callback:ident ($($extra:tt)*)) => {
         $callback! {
-            Drop Select
-            I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS I32LeU I32GeS I32GeU
-            I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS I64GeU
-            F32Eq F32Ne F32Lt F32Gt F32Le F32Ge
-            F64Eq F64Ne F64Lt F64Gt F64Le F64Ge
-            I32Clz I32Ctz I32Popcnt I32Add I32Sub I32Mul I32DivS I32DivU I32RemS I32RemU
-            I32And I32Or I32Xor I32Shl I32ShrS I32ShrU I32Rotl I32Rotr
-            I64Clz I64Ctz I64Popcnt I64Add I64Sub I64Mul I64DivS I64DivU I64RemS I64RemU
-            I64And I64Or I64Xor I64Shl I64ShrS I64ShrU I64Rotl I64Rotr
-            F32Abs F32Neg F32Ceil F32Floor F32Trunc F32Nearest F32Sqrt
-            F32Add F32Sub F32Mul F32Div F32Min F32Max F32Copysign
-            F64Abs F64Neg F64Ceil F64Floor F64Trunc F64Nearest F64Sqrt
-            F64Add F64Sub F64Mul F64Div F64Min F64Max F64Copysign
-            I32WrapI64 I32TruncF32S I32TruncF32U I32TruncF64S I32TruncF64U
-            I64ExtendI32S I64ExtendI32U I64TruncF32S I64TruncF32U I64TruncF64S I64TruncF64U
-            F32ConvertI32S F32ConvertI32U F32ConvertI64S F32ConvertI64U F32DemoteF64
-            F64ConvertI32S F64ConvertI32U F64ConvertI64S F64ConvertI64U F64PromoteF32
-            I32Extend8S I32Extend16S I64Extend8S I64Extend16S I64Extend32S
-            I32TruncSatF32S I32TruncSatF32U I32TruncSatF64S I32TruncSatF64U
-            I64TruncSatF32S I64TruncSatF32U I64TruncSatF64S I64TruncSatF64U
+            ($($extra)*)
+            binary_imm {
+                I32Add I32AddImm comm pure u32 => |a, b| a.wrapping_add(b);
+                I32Sub I32SubImm nc pure u32 => |a, b| a.wrapping_sub(b);
+                I32Mul I32MulImm comm pure u32 => |a, b| a.wrapping_mul(b);
+                I32DivS I32DivSImm nc trap i32 => |a, b| num::i32_div_s(a, b);
+                I32DivU I32DivUImm nc trap u32 => |a, b| num::i32_div_u(a, b);
+                I32RemS I32RemSImm nc trap i32 => |a, b| num::i32_rem_s(a, b);
+                I32RemU I32RemUImm nc trap u32 => |a, b| num::i32_rem_u(a, b);
+                I32And I32AndImm comm pure u32 => |a, b| a & b;
+                I32Or I32OrImm comm pure u32 => |a, b| a | b;
+                I32Xor I32XorImm comm pure u32 => |a, b| a ^ b;
+                I32Shl I32ShlImm nc pure u32 => |a, b| a.wrapping_shl(b);
+                I32ShrS I32ShrSImm nc pure i32 => |a, b| a.wrapping_shr(b as u32);
+                I32ShrU I32ShrUImm nc pure u32 => |a, b| a.wrapping_shr(b);
+                I32Rotl I32RotlImm nc pure u32 => |a, b| a.rotate_left(b % 32);
+                I32Rotr I32RotrImm nc pure u32 => |a, b| a.rotate_right(b % 32);
+                I64Add I64AddImm comm pure u64 => |a, b| a.wrapping_add(b);
+                I64Sub I64SubImm nc pure u64 => |a, b| a.wrapping_sub(b);
+                I64Mul I64MulImm comm pure u64 => |a, b| a.wrapping_mul(b);
+                I64DivS I64DivSImm nc trap i64 => |a, b| num::i64_div_s(a, b);
+                I64DivU I64DivUImm nc trap u64 => |a, b| num::i64_div_u(a, b);
+                I64RemS I64RemSImm nc trap i64 => |a, b| num::i64_rem_s(a, b);
+                I64RemU I64RemUImm nc trap u64 => |a, b| num::i64_rem_u(a, b);
+                I64And I64AndImm comm pure u64 => |a, b| a & b;
+                I64Or I64OrImm comm pure u64 => |a, b| a | b;
+                I64Xor I64XorImm comm pure u64 => |a, b| a ^ b;
+                I64Shl I64ShlImm nc pure u64 => |a, b| a.wrapping_shl(b as u32);
+                I64ShrS I64ShrSImm nc pure i64 => |a, b| a.wrapping_shr(b as u32);
+                I64ShrU I64ShrUImm nc pure u64 => |a, b| a.wrapping_shr(b as u32);
+                I64Rotl I64RotlImm nc pure u64 => |a, b| a.rotate_left((b % 64) as u32);
+                I64Rotr I64RotrImm nc pure u64 => |a, b| a.rotate_right((b % 64) as u32);
+            }
+            compare {
+                I32Eq I32EqImm BrI32Eq BrI32EqImm ! BrI32Ne BrI32NeImm comm u32 => |a, b| a == b;
+                I32Ne I32NeImm BrI32Ne BrI32NeImm ! BrI32Eq BrI32EqImm comm u32 => |a, b| a != b;
+                I32LtS I32LtSImm BrI32LtS BrI32LtSImm ! BrI32GeS BrI32GeSImm nc i32 => |a, b| a < b;
+                I32LtU I32LtUImm BrI32LtU BrI32LtUImm ! BrI32GeU BrI32GeUImm nc u32 => |a, b| a < b;
+                I32GtS I32GtSImm BrI32GtS BrI32GtSImm ! BrI32LeS BrI32LeSImm nc i32 => |a, b| a > b;
+                I32GtU I32GtUImm BrI32GtU BrI32GtUImm ! BrI32LeU BrI32LeUImm nc u32 => |a, b| a > b;
+                I32LeS I32LeSImm BrI32LeS BrI32LeSImm ! BrI32GtS BrI32GtSImm nc i32 => |a, b| a <= b;
+                I32LeU I32LeUImm BrI32LeU BrI32LeUImm ! BrI32GtU BrI32GtUImm nc u32 => |a, b| a <= b;
+                I32GeS I32GeSImm BrI32GeS BrI32GeSImm ! BrI32LtS BrI32LtSImm nc i32 => |a, b| a >= b;
+                I32GeU I32GeUImm BrI32GeU BrI32GeUImm ! BrI32LtU BrI32LtUImm nc u32 => |a, b| a >= b;
+                I64Eq I64EqImm BrI64Eq BrI64EqImm ! BrI64Ne BrI64NeImm comm u64 => |a, b| a == b;
+                I64Ne I64NeImm BrI64Ne BrI64NeImm ! BrI64Eq BrI64EqImm comm u64 => |a, b| a != b;
+                I64LtS I64LtSImm BrI64LtS BrI64LtSImm ! BrI64GeS BrI64GeSImm nc i64 => |a, b| a < b;
+                I64LtU I64LtUImm BrI64LtU BrI64LtUImm ! BrI64GeU BrI64GeUImm nc u64 => |a, b| a < b;
+                I64GtS I64GtSImm BrI64GtS BrI64GtSImm ! BrI64LeS BrI64LeSImm nc i64 => |a, b| a > b;
+                I64GtU I64GtUImm BrI64GtU BrI64GtUImm ! BrI64LeU BrI64LeUImm nc u64 => |a, b| a > b;
+                I64LeS I64LeSImm BrI64LeS BrI64LeSImm ! BrI64GtS BrI64GtSImm nc i64 => |a, b| a <= b;
+                I64LeU I64LeUImm BrI64LeU BrI64LeUImm ! BrI64GtU BrI64GtUImm nc u64 => |a, b| a <= b;
+                I64GeS I64GeSImm BrI64GeS BrI64GeSImm ! BrI64LtS BrI64LtSImm nc i64 => |a, b| a >= b;
+                I64GeU I64GeUImm BrI64GeU BrI64GeUImm ! BrI64LtU BrI64LtUImm nc u64 => |a, b| a >= b;
+            }
+            binary {
+                F32Eq pure f32 => |a, b| a == b;
+                F32Ne pure f32 => |a, b| a != b;
+                F32Lt pure f32 => |a, b| a < b;
+                F32Gt pure f32 => |a, b| a > b;
+                F32Le pure f32 => |a, b| a <= b;
+                F32Ge pure f32 => |a, b| a >= b;
+                F64Eq pure f64 => |a, b| a == b;
+                F64Ne pure f64 => |a, b| a != b;
+                F64Lt pure f64 => |a, b| a < b;
+                F64Gt pure f64 => |a, b| a > b;
+                F64Le pure f64 => |a, b| a <= b;
+                F64Ge pure f64 => |a, b| a >= b;
+                F32Add pure f32 => |a, b| a + b;
+                F32Sub pure f32 => |a, b| a - b;
+                F32Mul pure f32 => |a, b| a * b;
+                F32Div pure f32 => |a, b| a / b;
+                F32Min pure f32 => |a, b| num::f32_min(a, b);
+                F32Max pure f32 => |a, b| num::f32_max(a, b);
+                F32Copysign pure u32 => |a, b| num::f32_copysign(a, b);
+                F64Add pure f64 => |a, b| a + b;
+                F64Sub pure f64 => |a, b| a - b;
+                F64Mul pure f64 => |a, b| a * b;
+                F64Div pure f64 => |a, b| a / b;
+                F64Min pure f64 => |a, b| num::f64_min(a, b);
+                F64Max pure f64 => |a, b| num::f64_max(a, b);
+                F64Copysign pure u64 => |a, b| num::f64_copysign(a, b);
+            }
+            unary {
+                I32Eqz pure u32 => |a| a == 0;
+                I64Eqz pure u64 => |a| a == 0;
+                I32Clz pure u32 => |a| a.leading_zeros();
+                I32Ctz pure u32 => |a| a.trailing_zeros();
+                I32Popcnt pure u32 => |a| a.count_ones();
+                I64Clz pure u64 => |a| u64::from(a.leading_zeros());
+                I64Ctz pure u64 => |a| u64::from(a.trailing_zeros());
+                I64Popcnt pure u64 => |a| u64::from(a.count_ones());
+                F32Abs pure u32 => |a| a & 0x7fff_ffff;
+                F32Neg pure u32 => |a| a ^ 0x8000_0000;
+                F32Ceil pure f32 => |a| num::quiet(a.ceil());
+                F32Floor pure f32 => |a| num::quiet(a.floor());
+                F32Trunc pure f32 => |a| num::quiet(a.trunc());
+                F32Nearest pure f32 => |a| num::f32_nearest(a);
+                F32Sqrt pure f32 => |a| a.sqrt();
+                F64Abs pure u64 => |a| a & 0x7fff_ffff_ffff_ffff;
+                F64Neg pure u64 => |a| a ^ 0x8000_0000_0000_0000;
+                F64Ceil pure f64 => |a| num::quiet(a.ceil());
+                F64Floor pure f64 => |a| num::quiet(a.floor());
+                F64Trunc pure f64 => |a| num::quiet(a.trunc());
+                F64Nearest pure f64 => |a| num::f64_nearest(a);
+                F64Sqrt pure f64 => |a| a.sqrt();
+                I32WrapI64 pure u64 => |a| a as u32;
+                I32TruncF32S trap f32 => |a| num::i32_trunc_s(f64::from(a));
+                I32TruncF32U trap f32 => |a| num::i32_trunc_u(f64::from(a));
+                I32TruncF64S trap f64 => |a| num::i32_trunc_s(a);
+                I32TruncF64U trap f64 => |a| num::i32_trunc_u(a);
+                I64ExtendI32S pure i32 => |a| i64::from(a);
+                I64ExtendI32U pure u32 => |a| u64::from(a);
+                I64TruncF32S trap f32 => |a| num::i64_trunc_s(f64::from(a));
+                I64TruncF32U trap f32 => |a| num::i64_trunc_u(f64::from(a));
+                I64TruncF64S trap f64 => |a| num::i64_trunc_s(a);
+                I64TruncF64U trap f64 => |a| num::i64_trunc_u(a);
+                F32ConvertI32S pure i32 => |a| a as f32;
+                F32ConvertI32U pure u32 => |a| a as f32;
+                F32ConvertI64S pure i64 => |a| a as f32;
+                F32ConvertI64U pure u64 => |a| a as f32;
+                F32DemoteF64 pure f64 => |a| a as f32;
+                F64ConvertI32S pure i32 => |a| f64::from(a);
+                F64ConvertI32U pure u32 => |a| f64::from(a);
+                F64ConvertI64S pure i64 => |a| a as f64;
+                F64ConvertI64U pure u64 => |a| a as f64;
+                F64PromoteF32 pure f32 => |a| f64::from(a);
+                I32Extend8S pure u32 => |a| i32::from(a as i8);
+                I32Extend16S pure u32 => |a| i32::from(a as i16);
+                I64Extend8S pure u64 => |a| i64::from(a as i8);
+                I64Extend16S pure u64 => |a| i64::from(a as i16);
+                I64Extend32S pure u64 => |a| i64::from(a as i32);
+                I32TruncSatF32S pure f32 => |a| a as i32;
+                I32TruncSatF32U pure f32 => |a| a as u32;
+                I32TruncSatF64S pure f64 => |a| a as i32;
+                I32TruncSatF64U pure f64 => |a| a as u32;
+                I64TruncSatF32S pure f32 => |a| a as i64;
+                I64TruncSatF32U pure f32 => |a| a as u64;
+                I64TruncSatF64S pure f64 => |a| a as i64;
+                I64TruncSatF64U pure f64 => |a| a as u64;
+            }
+            load {
+                I32Load 4 => |b| u32::from_le_bytes(b);
+                I64Load 8 => |b| u64::from_le_bytes(b);
+                F32Load 4 => |b| u32::from_le_bytes(b);
+                F64Load 8 => |b| u64::from_le_bytes(b);
+                I32Load8S 1 => |b| i32::from(b[0] as i8);
+                I32Load8U 1 => |b| u32::from(b[0]);
+                I32Load16S 2 => |b| i32::from(i16::from_le_bytes(b));
+                I32Load16U 2 => |b| u32::from(u16::from_le_bytes(b));
+                I64Load8S 1 => |b| i64::from(b[0] as i8);
+                I64Load8U 1 => |b| u64::from(b[0]);
+                I64Load16S 2 => |b| i64::from(i16::from_le_bytes(b));
+                I64Load16U 2 => |b| u64::from(u16::from_le_bytes(b));
+                I64Load32S 4 => |b| i64::from(i32::from_le_bytes(b));
+                I64Load32U 4 => |b| u64::from(u32::from_le_bytes(b));
+            }
+            store {
+                I32Store I32StoreImm u32 => |v| v.to_le_bytes();
+                I64Store I64StoreImm u64 => |v| v.to_le_bytes();
+                F32Store F32StoreImm u32 => |v| v.to_le_bytes();
+                F64Store F64StoreImm u64 => |v| v.to_le_bytes();
+                I32Store8 I32Store8Imm u32 => |v| [v as u8];
+                I32Store16 I32Store16Imm u32 => |v| (v as u16).to_le_bytes();
+                I64Store8 I64Store8Imm u64 => |v| [v as u8];
+                I64Store16 I64Store16Imm u64 => |v| (v as u16).to_le_bytes();
+                I64Store32 I64Store32Imm u64 => |v| (v as u32).to_le_bytes();
+            }
         }
     };
 }
-pub(crate) use for_each_simple_op;
+pub(crate) use for_each_numeric;
 
 macro_rules! define_op {
-    ($($simple:ident)*) => {
+    (
+        ()
+        binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
+        compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
+        binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+        unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
+        load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+    ) => {
         /// One instruction of the execution format.
+        ///
+        /// Two kinds share it. Register ops (the numeric table [`for_each_numeric`] and the
+        /// core block below) name their operands and result by frame cell, an index from the
+        /// frame base that is a local's cell or an operand's: the translator knows every
+        /// operand's cell statically. Stack ops (every block after the core one) pop and
+        /// push at the stack pointer `sp`, which the translator sets with [`Op::SetSp`] before
+        /// them when register ops have left it behind.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[allow(missing_docs, reason = "the simple variants are the wasm instructions of the same name")]
+        #[allow(missing_docs, reason = "the table's variants are the wasm instructions of the same name")]
         pub enum Op {
-            $($simple,)*
+            $(
+                $bi { dst: u32, a: u32, b: u32 },
+                $bi_imm { dst: u32, a: u32, imm: i32 },
+            )*
+            $(
+                $c { dst: u32, a: u32, b: u32 },
+                $c_imm { dst: u32, a: u32, imm: i32 },
+                $c_br { a: u32, b: u32, target: u32 },
+                $c_bri { a: u32, imm: i32, target: u32 },
+            )*
+            $($b { dst: u32, a: u32, b: u32 },)*
+            $($u { dst: u32, a: u32 },)*
+            $($l { dst: u32, addr: u32, offset: u32 },)*
+            $(
+                $s { addr: u32, value: u32, offset: u32 },
+                $s_imm { addr: u32, imm: i32, offset: u32 },
+            )*
+
+            // ---- Core register ops: moves, control, calls. ----
             /// Trap with "unreachable".
             Unreachable,
+            /// Copy cell `src` to cell `dst`.
+            Copy { dst: u32, src: u32 },
+            /// Set cell `dst` to a constant (any one-cell value, as bits).
+            Const { dst: u32, bits: u64 },
+            /// Set the stack pointer to this cell (for the stack ops that follow).
+            SetSp(u32),
             /// Jump to an op index.
             Jump(u32),
-            /// Pop an i32; jump when it is zero (the `if` of an `if … else`).
+            /// Jump to `target` when cell `cond` is not zero.
+            BrIfNonZero { cond: u32, target: u32 },
+            /// Jump to `target` when cell `cond` is zero.
+            BrIfZero { cond: u32, target: u32 },
+            /// Jump to `targets[start + min(cell index, len - 1)].target` of the function's
+            /// branch table ([`FuncCode::br_targets`]); no target moves values.
+            BrTableAt { index: u32, start: u32, len: u32 },
+            /// Return from the function: its results are in the cells from this one.
+            Return(u32),
+            /// Call the function at store address `func`: its arguments are the cells below
+            /// `top`, where its frame starts; its results are left there.
+            Call { func: u32, top: u32 },
+            /// Call through table `table` (store address) with the index in cell `top - 1`
+            /// and the arguments below it, checking the callee has signature `sig` (store
+            /// signature id).
+            CallIndirect { sig: u32, table: u32, top: u32 },
+            /// `select` of the cells `at` (first value), `at + 1` (second) and `at + 2`
+            /// (condition); the result goes to `at`.
+            Select(u32),
+            /// Set cell `dst` to a one-cell global (store address).
+            GlobalGet { dst: u32, global: u32 },
+            /// Set a one-cell global (store address) to cell `src`.
+            GlobalSet { src: u32, global: u32 },
+
+            // ---- Stack ops: branches that move values, two-cell (`v128`) values. ----
+            /// Pop an i32; jump when it is zero.
             JumpIfZero(u32),
-            /// Pop an i32; jump when it is not zero (a `br_if` needing no stack adjustment).
+            /// Pop an i32; jump when it is not zero.
             JumpIfNonZero(u32),
             /// Keep the top `keep` values, drop the `drop` below them, jump to `target`.
             Br { target: u32, drop: u32, keep: u32 },
@@ -62,75 +287,26 @@ macro_rules! define_op {
             /// Pop an index; branch as `targets[start + min(index, len - 1)]` of the function's
             /// branch table ([`FuncCode::br_targets`]).
             BrTable { start: u32, len: u32 },
-            /// Return from the function: its results are the top values.
-            Return,
-            /// Call the function at this store address.
-            Call(u32),
-            /// Pop a table index and call through table `table` (store address), checking the
-            /// callee has signature `sig` (store signature id).
-            CallIndirect { sig: u32, table: u32 },
-            /// Push a copy of a local (its cell, from the frame base).
-            LocalGet(u32),
-            /// Pop into a local.
-            LocalSet(u32),
-            /// Copy the top value into a local.
-            LocalTee(u32),
-            /// Push a global (store address).
-            GlobalGet(u32),
-            /// Pop into a global (store address).
-            GlobalSet(u32),
-            /// Drop a two-cell value (`v128`).
-            Drop2,
             /// `select` of two-cell values.
             Select2,
-            /// [`Op::LocalGet`] of a two-cell local (its first cell).
+            /// Push a copy of a two-cell local (its first cell, from the frame base).
             LocalGet2(u32),
-            /// [`Op::LocalSet`] of a two-cell local.
+            /// Pop a two-cell value into a local.
             LocalSet2(u32),
-            /// [`Op::LocalTee`] of a two-cell local.
+            /// Copy the top two-cell value into a local.
             LocalTee2(u32),
-            /// [`Op::GlobalGet`] of a `v128` global.
+            /// Push a `v128` global (store address).
             GlobalGet2(u32),
-            /// [`Op::GlobalSet`] of a `v128` global.
+            /// Pop into a `v128` global (store address).
             GlobalSet2(u32),
-            I32Const(i32),
-            I64Const(i64),
-            /// An `f32.const`, as bits.
-            F32Const(u32),
-            /// An `f64.const`, as bits.
-            F64Const(u64),
-            I32Load { offset: u32 },
-            I64Load { offset: u32 },
-            F32Load { offset: u32 },
-            F64Load { offset: u32 },
-            I32Load8S { offset: u32 },
-            I32Load8U { offset: u32 },
-            I32Load16S { offset: u32 },
-            I32Load16U { offset: u32 },
-            I64Load8S { offset: u32 },
-            I64Load8U { offset: u32 },
-            I64Load16S { offset: u32 },
-            I64Load16U { offset: u32 },
-            I64Load32S { offset: u32 },
-            I64Load32U { offset: u32 },
-            I32Store { offset: u32 },
-            I64Store { offset: u32 },
-            F32Store { offset: u32 },
-            F64Store { offset: u32 },
-            I32Store8 { offset: u32 },
-            I32Store16 { offset: u32 },
-            I64Store8 { offset: u32 },
-            I64Store16 { offset: u32 },
-            I64Store32 { offset: u32 },
             MemorySize,
             MemoryGrow,
             MemoryFill,
             MemoryCopy,
-
             // ---- refs: tables, element and data segments, multi-memory, memory64 ----
             // Tables, memories and segments are named by store address. `ref.null`,
-            // `ref.is_null` and `ref.func` need no ops of their own: they are `I64Const(0)`,
-            // `I64Eqz` and `I64Const` of the reference's bits.
+            // `ref.is_null` and `ref.func` need no ops of their own: they are a constant 0,
+            // `I64Eqz` and a constant of the reference's bits.
             /// Pop an index; push the entry of a table.
             TableGet(u32),
             /// Pop a reference and an index; set the entry.
@@ -262,221 +438,10 @@ macro_rules! define_op {
             },
             /// `any.convert_extern` and `extern.convert_any` ([`Ref::convert`](super::Ref)).
             RefConvert,
-            // ---- Speed (helper "speed"): fused instructions, chosen by the translator's
-            // peephole (`translate/fuse.rs`) when no branch target lies inside the sequence.
-            // Suffixes name where the operands come from: `C` a constant right operand (the
-            // left one popped), `L` a local right operand, `LC` a local and a constant, `LL` two
-            // locals (these push the result). `Br…` forms are a compare fused with the
-            // `br_if` (or, inverted, the `if`) that consumes it: they jump to `target` when the
-            // comparison holds, with no stack adjustment (`S`: both operands popped).
-            /// `local.get; br_if`: jump when the local is not zero.
-            JumpIfLocalNonZero { local: u32, target: u32 },
-            /// `local.get; if`: jump when the local is zero.
-            JumpIfLocalZero { local: u32, target: u32 },
-            /// `local.tee; br_if`: pop into the local, jump when not zero.
-            TeeJumpIfNonZero { local: u32, target: u32 },
-            /// `local.tee; if`: pop into the local, jump when zero.
-            TeeJumpIfZero { local: u32, target: u32 },
-            I32AddC(i32),
-            I32AddL(u32),
-            I32AddLC { local: u32, c: i32 },
-            I32AddLL(u32, u32),
-            I32SubC(i32),
-            I32SubL(u32),
-            I32SubLC { local: u32, c: i32 },
-            I32SubLL(u32, u32),
-            I32MulC(i32),
-            I32MulL(u32),
-            I32MulLC { local: u32, c: i32 },
-            I32MulLL(u32, u32),
-            I32AndC(i32),
-            I32AndL(u32),
-            I32AndLC { local: u32, c: i32 },
-            I32AndLL(u32, u32),
-            I32OrC(i32),
-            I32OrL(u32),
-            I32OrLC { local: u32, c: i32 },
-            I32OrLL(u32, u32),
-            I32XorC(i32),
-            I32XorL(u32),
-            I32XorLC { local: u32, c: i32 },
-            I32XorLL(u32, u32),
-            I32ShlC(i32),
-            I32ShlL(u32),
-            I32ShlLC { local: u32, c: i32 },
-            I32ShlLL(u32, u32),
-            I32ShrSC(i32),
-            I32ShrSL(u32),
-            I32ShrSLC { local: u32, c: i32 },
-            I32ShrSLL(u32, u32),
-            I32ShrUC(i32),
-            I32ShrUL(u32),
-            I32ShrULC { local: u32, c: i32 },
-            I32ShrULL(u32, u32),
-            I32EqC(i32),
-            I32EqLC { local: u32, c: i32 },
-            I32EqLL(u32, u32),
-            BrI32Eq(u32),
-            BrI32EqC { c: i32, target: u32 },
-            BrI32EqLC { local: u32, c: i32, target: u32 },
-            BrI32EqLL { a: u32, b: u32, target: u32 },
-            I32NeC(i32),
-            I32NeLC { local: u32, c: i32 },
-            I32NeLL(u32, u32),
-            BrI32Ne(u32),
-            BrI32NeC { c: i32, target: u32 },
-            BrI32NeLC { local: u32, c: i32, target: u32 },
-            BrI32NeLL { a: u32, b: u32, target: u32 },
-            I32LtSC(i32),
-            I32LtSLC { local: u32, c: i32 },
-            I32LtSLL(u32, u32),
-            BrI32LtS(u32),
-            BrI32LtSC { c: i32, target: u32 },
-            BrI32LtSLC { local: u32, c: i32, target: u32 },
-            BrI32LtSLL { a: u32, b: u32, target: u32 },
-            I32LtUC(i32),
-            I32LtULC { local: u32, c: i32 },
-            I32LtULL(u32, u32),
-            BrI32LtU(u32),
-            BrI32LtUC { c: i32, target: u32 },
-            BrI32LtULC { local: u32, c: i32, target: u32 },
-            BrI32LtULL { a: u32, b: u32, target: u32 },
-            I32GtSC(i32),
-            I32GtSLC { local: u32, c: i32 },
-            I32GtSLL(u32, u32),
-            BrI32GtS(u32),
-            BrI32GtSC { c: i32, target: u32 },
-            BrI32GtSLC { local: u32, c: i32, target: u32 },
-            BrI32GtSLL { a: u32, b: u32, target: u32 },
-            I32GtUC(i32),
-            I32GtULC { local: u32, c: i32 },
-            I32GtULL(u32, u32),
-            BrI32GtU(u32),
-            BrI32GtUC { c: i32, target: u32 },
-            BrI32GtULC { local: u32, c: i32, target: u32 },
-            BrI32GtULL { a: u32, b: u32, target: u32 },
-            I32LeSC(i32),
-            I32LeSLC { local: u32, c: i32 },
-            I32LeSLL(u32, u32),
-            BrI32LeS(u32),
-            BrI32LeSC { c: i32, target: u32 },
-            BrI32LeSLC { local: u32, c: i32, target: u32 },
-            BrI32LeSLL { a: u32, b: u32, target: u32 },
-            I32LeUC(i32),
-            I32LeULC { local: u32, c: i32 },
-            I32LeULL(u32, u32),
-            BrI32LeU(u32),
-            BrI32LeUC { c: i32, target: u32 },
-            BrI32LeULC { local: u32, c: i32, target: u32 },
-            BrI32LeULL { a: u32, b: u32, target: u32 },
-            I32GeSC(i32),
-            I32GeSLC { local: u32, c: i32 },
-            I32GeSLL(u32, u32),
-            BrI32GeS(u32),
-            BrI32GeSC { c: i32, target: u32 },
-            BrI32GeSLC { local: u32, c: i32, target: u32 },
-            BrI32GeSLL { a: u32, b: u32, target: u32 },
-            I32GeUC(i32),
-            I32GeULC { local: u32, c: i32 },
-            I32GeULL(u32, u32),
-            BrI32GeU(u32),
-            BrI32GeUC { c: i32, target: u32 },
-            BrI32GeULC { local: u32, c: i32, target: u32 },
-            BrI32GeULL { a: u32, b: u32, target: u32 },
-            I64AddC(i64),
-            I64AddL(u32),
-            I64AddLC { local: u32, c: i64 },
-            I64AddLL(u32, u32),
-            I64SubC(i64),
-            I64SubL(u32),
-            I64SubLC { local: u32, c: i64 },
-            I64SubLL(u32, u32),
-            I64MulC(i64),
-            I64MulL(u32),
-            I64MulLC { local: u32, c: i64 },
-            I64MulLL(u32, u32),
-            I64AndC(i64),
-            I64AndL(u32),
-            I64AndLC { local: u32, c: i64 },
-            I64AndLL(u32, u32),
-            I64OrC(i64),
-            I64OrL(u32),
-            I64OrLC { local: u32, c: i64 },
-            I64OrLL(u32, u32),
-            I64XorC(i64),
-            I64XorL(u32),
-            I64XorLC { local: u32, c: i64 },
-            I64XorLL(u32, u32),
-            I64ShlC(i64),
-            I64ShlL(u32),
-            I64ShlLC { local: u32, c: i64 },
-            I64ShlLL(u32, u32),
-            I64ShrSC(i64),
-            I64ShrSL(u32),
-            I64ShrSLC { local: u32, c: i64 },
-            I64ShrSLL(u32, u32),
-            I64ShrUC(i64),
-            I64ShrUL(u32),
-            I64ShrULC { local: u32, c: i64 },
-            I64ShrULL(u32, u32),
-            BrI64Eq(u32),
-            BrI64Ne(u32),
-            BrI64LtS(u32),
-            BrI64LtU(u32),
-            BrI64GtS(u32),
-            BrI64GtU(u32),
-            BrI64LeS(u32),
-            BrI64LeU(u32),
-            BrI64GeS(u32),
-            BrI64GeU(u32),
-            // `…S`: the result goes to local `dst` (a fused `local.set`) instead of the stack.
-            I32AddS(u32),
-            I32AddLCS { local: u32, c: i32, dst: u32 },
-            I32SubS(u32),
-            I32SubLCS { local: u32, c: i32, dst: u32 },
-            I32MulS(u32),
-            I32MulLCS { local: u32, c: i32, dst: u32 },
-            I32AndS(u32),
-            I32AndLCS { local: u32, c: i32, dst: u32 },
-            I32OrS(u32),
-            I32OrLCS { local: u32, c: i32, dst: u32 },
-            I32XorS(u32),
-            I32XorLCS { local: u32, c: i32, dst: u32 },
-            I32ShlS(u32),
-            I32ShlLCS { local: u32, c: i32, dst: u32 },
-            I32ShrSS(u32),
-            I32ShrSLCS { local: u32, c: i32, dst: u32 },
-            I32ShrUS(u32),
-            I32ShrULCS { local: u32, c: i32, dst: u32 },
-            I64AddS(u32),
-            I64SubS(u32),
-            I64MulS(u32),
-            I64AndS(u32),
-            I64OrS(u32),
-            I64XorS(u32),
-            I64ShlS(u32),
-            I64ShrSS(u32),
-            I64ShrUS(u32),
-            F64AddS(u32),
-            F64AddC(u64),
-            F64AddL(u32),
-            F64AddLL(u32, u32),
-            F64SubS(u32),
-            F64SubC(u64),
-            F64SubL(u32),
-            F64SubLL(u32, u32),
-            F64MulS(u32),
-            F64MulC(u64),
-            F64MulL(u32),
-            F64MulLL(u32, u32),
-            F64DivS(u32),
-            F64DivC(u64),
-            F64DivL(u32),
-            F64DivLL(u32, u32),
         }
     };
 }
-for_each_simple_op!(define_op);
+for_each_numeric!(define_op());
 
 const _: () = assert!(std::mem::size_of::<Op>() <= 16);
 
@@ -557,9 +522,9 @@ pub struct BrTarget {
 /// A translated function body.
 #[derive(Clone, Debug, Default)]
 pub struct FuncCode {
-    /// The instructions; the last is always [`Op::Return`].
+    /// The instructions; the last is always an [`Op::Return`].
     pub ops: Vec<Op>,
-    /// The branches of every `br_table`, indexed by [`Op::BrTable`].
+    /// The branches of every `br_table`, indexed by [`Op::BrTable`] and [`Op::BrTableAt`].
     pub br_targets: Vec<BrTarget>,
     /// The cells the parameters take (a `v128` takes two, any other value one).
     pub params: u32,

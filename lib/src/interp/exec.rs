@@ -15,7 +15,7 @@
     reason = "unchecked stack and op access in the interpreter loop"
 )]
 
-use super::code::{FuncCode, NO_SLOT, Op};
+use super::code::{FuncCode, NO_SLOT, Op, for_each_numeric};
 use super::exception;
 use super::memory::{self, Memory};
 use super::numeric as num;
@@ -79,7 +79,8 @@ impl Cell for bool {
 struct Frame<'a> {
     code: &'a FuncCode,
     func: u32,
-    pc: usize,
+    /// Where it goes on: an op of `code.ops`.
+    ip: *const Op,
     fp: usize,
 }
 
@@ -150,11 +151,6 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Val]) -> Result<Vec<V
 
 /// The data of memory `mem`, empty when the instance has none.
 #[inline(always)]
-fn mem_data(memories: &[Memory], mem: usize) -> &[u8] {
-    memories.get(mem).map_or(&[], |m| &m.data)
-}
-
-#[inline(always)]
 fn mem_data_mut(memories: &mut [Memory], mem: usize) -> &mut [u8] {
     memories.get_mut(mem).map_or(&mut [], |m| &mut m.data)
 }
@@ -200,7 +196,7 @@ fn run<const FUEL: bool>(
     let mut code: &FuncCode = entry_code;
     let mut ops: &[Op] = &code.ops;
     let mut func = entry;
-    let mut pc: usize = 0;
+    let mut ip: *const Op = ops.as_ptr();
     let mut fp: usize = 0;
     let mut sp: usize = params;
     if code.max_height as usize > stack.len() {
@@ -209,6 +205,9 @@ fn run<const FUEL: bool>(
     stack[sp..sp + code.locals as usize].fill(0);
     sp += code.locals as usize;
     let mut mem = code.memory;
+    let mut regs: *mut u64;
+    let mut mem_ptr: *mut u8;
+    let mut mem_len: usize;
     let mut fuel_left = *fuel;
 
     macro_rules! tri {
@@ -218,6 +217,23 @@ fn run<const FUEL: bool>(
                 Err(kind) => break Err(kind),
             }
         };
+    }
+    // The op index of `ip` in the current body.
+    macro_rules! pc {
+        () => {
+            // SAFETY: `ip` points into `ops` or one past its end (see `jump!`).
+            unsafe { ip.offset_from(ops.as_ptr()) as usize }
+        };
+    }
+    // Goes on at op index `$t` of the current body.
+    macro_rules! jump {
+        ($t:expr) => {{
+            let t = $t as usize;
+            debug_assert!(t < ops.len(), "jump to op {t} of {}", ops.len());
+            // SAFETY: jump targets are op indices of the same body, resolved by the
+            // translator.
+            ip = unsafe { ops.as_ptr().add(t) };
+        }};
     }
     // Stack cells are read and written without bounds checks: every function's `max_height`
     // (the most cells it uses above its frame base, computed by the translator from the
@@ -259,47 +275,6 @@ fn run<const FUEL: bool>(
             set_cell!(sp - 1, Cell::to_cell($e));
         }};
     }
-    macro_rules! un_t {
-        ($t:ty, |$a:ident| $e:expr) => {{
-            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
-            set_cell!(sp - 1, Cell::to_cell(tri!($e)));
-        }};
-    }
-    macro_rules! bin {
-        ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
-            sp -= 1;
-            let $b = <$t as Cell>::from_cell(cell!(sp));
-            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
-            set_cell!(sp - 1, Cell::to_cell($e));
-        }};
-    }
-    macro_rules! bin_t {
-        ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
-            sp -= 1;
-            let $b = <$t as Cell>::from_cell(stack[sp]);
-            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
-            set_cell!(sp - 1, Cell::to_cell(tri!($e)));
-        }};
-    }
-    macro_rules! load {
-        ($n:literal, $offset:expr, |$b:ident| $e:expr) => {{
-            let addr = <u32 as Cell>::from_cell(cell!(sp - 1));
-            let $b = tri!(memory::load::<$n>(mem_data(memories, mem), addr, $offset));
-            set_cell!(sp - 1, Cell::to_cell($e));
-        }};
-    }
-    macro_rules! store {
-        ($t:ty, $offset:expr, |$v:ident| $e:expr) => {{
-            let $v = pop!($t);
-            let addr = pop!(u32);
-            tri!(memory::store(
-                mem_data_mut(memories, mem),
-                addr,
-                $offset,
-                $e
-            ));
-        }};
-    }
     macro_rules! branch {
         ($target:expr, $drop:expr, $keep:expr) => {{
             let (drop, keep) = ($drop as usize, $keep as usize);
@@ -310,95 +285,148 @@ fn run<const FUEL: bool>(
                 }
                 sp -= drop;
             }
-            pc = $target as usize;
+            jump!($target);
         }};
     }
-    // ---- Speed: operand forms of the fused instructions (see `code.rs`). ----
-    macro_rules! local {
-        ($t:ty, $l:expr) => {
-            <$t as Cell>::from_cell(cell!(fp + $l as usize))
+    // ---- Register ops: operands and results are frame cells (see `code.rs`). ----
+    // Register ops reach their cells through `regs` (the frame base) and memory 0 through
+    // `mem_ptr`/`mem_len`: raw parts of the stack and of the memory's bytes, derived again by
+    // `refresh!` after every op that is not a register op (the register arms `continue` past
+    // it), so that nothing else touches the stack or the memory while they are in use.
+    macro_rules! refresh {
+        () => {{
+            debug_assert!(fp <= stack.len());
+            // SAFETY: `fp` is within the stack (a frame's cells are checked on entry).
+            regs = unsafe { stack.as_mut_ptr().add(fp) };
+            (mem_ptr, mem_len) = match memories.get_mut(mem) {
+                Some(m) => (m.data.as_mut_ptr(), m.data.len()),
+                None => (std::ptr::NonNull::dangling().as_ptr(), 0),
+            };
+        }};
+    }
+    macro_rules! reg {
+        ($t:ty, $r:expr) => {{
+            let r = $r as usize;
+            debug_assert!(fp + r < stack.len(), "register {r} out of the stack");
+            // SAFETY: a register is a cell of the frame, below its `max_height`, which was
+            // checked against the stack's length on entry.
+            <$t as Cell>::from_cell(unsafe { *regs.add(r) })
+        }};
+    }
+    macro_rules! set_reg {
+        ($r:expr, $v:expr) => {{
+            let r = $r as usize;
+            let v: u64 = Cell::to_cell($v);
+            debug_assert!(fp + r < stack.len(), "register {r} out of the stack");
+            // SAFETY: as for `reg!`.
+            unsafe { *regs.add(r) = v }
+        }};
+    }
+    // The bytes of memory 0 (empty when there is none).
+    macro_rules! mem0 {
+        () => {
+            // SAFETY: `mem_ptr`/`mem_len` are the raw parts of the memory's bytes, derived by
+            // the last `refresh!`; only register loads and stores ran since, one at a time.
+            unsafe { std::slice::from_raw_parts_mut(mem_ptr, mem_len) }
         };
     }
-    macro_rules! bin_c {
-        ($t:ty, $c:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
-            let $b = $c as $t;
-            set_cell!(sp - 1, Cell::to_cell($e));
-        }};
+    // The value of a table entry's expression: `pure` ones are values, `trap` ones results.
+    macro_rules! value {
+        (pure, $e:expr) => {
+            $e
+        };
+        (trap, $e:expr) => {
+            tri!($e)
+        };
     }
-    macro_rules! bin_l {
-        ($t:ty, $l:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = <$t as Cell>::from_cell(cell!(sp - 1));
-            let $b = local!($t, $l);
-            set_cell!(sp - 1, Cell::to_cell($e));
-        }};
-    }
-    macro_rules! bin_lc {
-        ($t:ty, $l:expr, $c:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = local!($t, $l);
-            let $b = $c as $t;
-            push!($e);
-        }};
-    }
-    macro_rules! bin_ll {
-        ($t:ty, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = local!($t, $x);
-            let $b = local!($t, $y);
-            push!($e);
-        }};
-    }
-    macro_rules! bin_s {
-        ($t:ty, $d:expr, |$a:ident, $b:ident| $e:expr) => {{
-            sp -= 2;
-            let $a = <$t as Cell>::from_cell(cell!(sp));
-            let $b = <$t as Cell>::from_cell(cell!(sp + 1));
-            set_cell!(fp + $d as usize, Cell::to_cell($e));
-        }};
-    }
-    macro_rules! bin_lcs {
-        ($t:ty, $l:expr, $c:expr, $d:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = local!($t, $l);
-            let $b = $c as $t;
-            set_cell!(fp + $d as usize, Cell::to_cell($e));
-        }};
-    }
-    macro_rules! br_s {
-        ($t:ty, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
-            sp -= 2;
-            let $a = <$t as Cell>::from_cell(cell!(sp));
-            let $b = <$t as Cell>::from_cell(cell!(sp + 1));
-            if $e {
-                pc = $target as usize;
+    // The interpreter's `match`: the arms given, and those of every op of the numeric table.
+    macro_rules! exec_match {
+        (
+            (($op:expr) { $($arms:tt)* })
+            binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
+            compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
+            binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+            unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
+            load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+            store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        ) => {
+            match $op {
+                $($arms)*
+                $(
+                    Op::$bi { dst, a, b } => {
+                        let ($bi_a, $bi_b) = (reg!($bi_t, a), reg!($bi_t, b));
+                        set_reg!(dst, value!($bi_k, $bi_e));
+                        continue;
+                    }
+                    Op::$bi_imm { dst, a, imm } => {
+                        let ($bi_a, $bi_b) = (reg!($bi_t, a), i64::from(imm) as $bi_t);
+                        set_reg!(dst, value!($bi_k, $bi_e));
+                        continue;
+                    }
+                )*
+                $(
+                    Op::$c { dst, a, b } => {
+                        let ($c_a, $c_b) = (reg!($c_t, a), reg!($c_t, b));
+                        set_reg!(dst, $c_e);
+                        continue;
+                    }
+                    Op::$c_imm { dst, a, imm } => {
+                        let ($c_a, $c_b) = (reg!($c_t, a), i64::from(imm) as $c_t);
+                        set_reg!(dst, $c_e);
+                        continue;
+                    }
+                    Op::$c_br { a, b, target } => {
+                        let ($c_a, $c_b) = (reg!($c_t, a), reg!($c_t, b));
+                        if $c_e {
+                            jump!(target);
+                        }
+                        continue;
+                    }
+                    Op::$c_bri { a, imm, target } => {
+                        let ($c_a, $c_b) = (reg!($c_t, a), i64::from(imm) as $c_t);
+                        if $c_e {
+                            jump!(target);
+                        }
+                        continue;
+                    }
+                )*
+                $(
+                    Op::$b { dst, a, b } => {
+                        let ($b_a, $b_b) = (reg!($b_t, a), reg!($b_t, b));
+                        set_reg!(dst, value!($b_k, $b_e));
+                        continue;
+                    }
+                )*
+                $(
+                    Op::$u { dst, a } => {
+                        let $u_a = reg!($u_t, a);
+                        set_reg!(dst, value!($u_k, $u_e));
+                        continue;
+                    }
+                )*
+                $(
+                    Op::$l { dst, addr, offset } => {
+                        let $l_b = tri!(memory::load::<$l_n>(mem0!(), reg!(u32, addr), offset));
+                        set_reg!(dst, $l_e);
+                        continue;
+                    }
+                )*
+                $(
+                    Op::$s { addr, value, offset } => {
+                        let $s_v = reg!($s_t, value);
+                        tri!(memory::store(mem0!(), reg!(u32, addr), offset, $s_e));
+                        continue;
+                    }
+                    Op::$s_imm { addr, imm, offset } => {
+                        let $s_v = i64::from(imm) as $s_t;
+                        tri!(memory::store(mem0!(), reg!(u32, addr), offset, $s_e));
+                        continue;
+                    }
+                )*
             }
-        }};
+        };
     }
-    macro_rules! br_c {
-        ($t:ty, $c:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = pop!($t);
-            let $b = $c as $t;
-            if $e {
-                pc = $target as usize;
-            }
-        }};
-    }
-    macro_rules! br_lc {
-        ($t:ty, $l:expr, $c:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = local!($t, $l);
-            let $b = $c as $t;
-            if $e {
-                pc = $target as usize;
-            }
-        }};
-    }
-    macro_rules! br_ll {
-        ($t:ty, $x:expr, $y:expr, $target:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = local!($t, $x);
-            let $b = local!($t, $y);
-            if $e {
-                pc = $target as usize;
-            }
-        }};
-    }
+
     // Calls a host function with the top values as arguments; pushes its results.
     macro_rules! host_call {
         ($sig:expr, $host:expr) => {{
@@ -436,7 +464,7 @@ fn run<const FUEL: bool>(
                     {
                         break Err(TrapKind::CallStackExhausted);
                     }
-                    frames.push(Frame { code, func, pc, fp });
+                    frames.push(Frame { code, func, ip, fp });
                     // The locals are within the callee's `max_height`, checked above.
                     for i in sp..sp + c.locals as usize {
                         set_cell!(i, 0);
@@ -445,7 +473,7 @@ fn run<const FUEL: bool>(
                     fp = new_fp;
                     code = c;
                     ops = &c.ops;
-                    pc = 0;
+                    ip = ops.as_ptr();
                     func = callee as u32;
                     mem = c.memory;
                 }
@@ -454,12 +482,14 @@ fn run<const FUEL: bool>(
         }};
     }
 
+    // Returns the results in the cells from `$from` (an index into the stack).
     macro_rules! ret {
-        () => {{
+        ($from:expr) => {{
             let n = code.results as usize;
+            let from: usize = $from;
             // Usually one cell or none, moving down: a loop beats a `memmove` call.
             for i in 0..n {
-                set_cell!(fp + i, cell!(sp - n + i));
+                set_cell!(fp + i, cell!(from + i));
             }
             sp = fp + n;
             match frames.pop() {
@@ -468,7 +498,7 @@ fn run<const FUEL: bool>(
                     code = f.code;
                     ops = &f.code.ops;
                     func = f.func;
-                    pc = f.pc;
+                    ip = f.ip;
                     fp = f.fp;
                     mem = code.memory;
                 }
@@ -492,13 +522,13 @@ fn run<const FUEL: bool>(
                     sp += c.locals as usize;
                     code = c;
                     ops = &c.ops;
-                    pc = 0;
+                    ip = ops.as_ptr();
                     func = callee as u32;
                     mem = c.memory;
                 }
                 FuncInst::Host { sig, func: host } => {
                     host_call!(sig, host);
-                    ret!();
+                    ret!(sp - code.results as usize);
                 }
             }
         }};
@@ -509,7 +539,7 @@ fn run<const FUEL: bool>(
         ($exn:expr) => {{
             let exn: Ref = $exn;
             let tag = exceptions.tag(exn);
-            let mut at = pc - 1;
+            let mut at = pc!() - 1;
             let caught = loop {
                 if let Some(c) = exception::find(code, at as u32, tag) {
                     break Some(c);
@@ -520,10 +550,10 @@ fn run<const FUEL: bool>(
                         code = f.code;
                         ops = &f.code.ops;
                         func = f.func;
-                        pc = f.pc;
+                        ip = f.ip;
                         fp = f.fp;
                         mem = code.memory;
-                        at = pc - 1;
+                        at = pc!() - 1;
                     }
                 }
             };
@@ -543,10 +573,11 @@ fn run<const FUEL: bool>(
             if c.slot != NO_SLOT {
                 stack[fp + c.slot as usize] = exn.to_bits();
             }
-            pc = c.target as usize;
+            jump!(c.target);
         }};
     }
 
+    refresh!();
     let result: Result<usize, TrapKind> = loop {
         if FUEL {
             if fuel_left == 0 {
@@ -554,22 +585,81 @@ fn run<const FUEL: bool>(
             }
             fuel_left -= 1;
         }
-        debug_assert!(pc < ops.len());
+        debug_assert!(pc!() < ops.len());
         // SAFETY: every body ends with `Op::Return` and every jump target is an op index of the
-        // same body (resolved by the translator), so `pc` never passes the end.
-        let op = unsafe { *ops.get_unchecked(pc) };
-        pc += 1;
-        match op {
+        // same body (resolved by the translator), so `ip` never passes the end.
+        let op: &Op = unsafe { &*ip };
+        // SAFETY: as above, `ip` was before the end: one past it is still in the array.
+        ip = unsafe { ip.add(1) };
+        for_each_numeric!(exec_match((*op) {
             Op::Unreachable => break Err(TrapKind::Unreachable),
-            Op::Jump(t) => pc = t as usize,
+            Op::Copy { dst, src } => {
+                set_reg!(dst, reg!(u64, src));
+                continue;
+            }
+            Op::Const { dst, bits } => {
+                set_reg!(dst, bits);
+                continue;
+            }
+            Op::SetSp(h) => {
+                sp = fp + h as usize;
+                continue;
+            }
+            Op::Jump(t) => {
+                jump!(t);
+                continue;
+            }
+            Op::BrIfNonZero { cond, target } => {
+                if reg!(u32, cond) != 0 {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::BrIfZero { cond, target } => {
+                if reg!(u32, cond) == 0 {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::BrTableAt { index, start, len } => {
+                let i = reg!(u32, index).min(len - 1);
+                jump!(code.br_targets[(start + i) as usize].target);
+                continue;
+            }
+            Op::Return(from) => ret!(fp + from as usize),
+            Op::Call { func: callee, top } => {
+                sp = fp + top as usize;
+                call!(callee)
+            }
+            Op::CallIndirect { sig, table, top } => {
+                sp = fp + top as usize;
+                // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
+                let i = pop!(u64);
+                let callee = tri!(indirect_callee(funcs, types, tables, table, sig, i));
+                call!(callee)
+            }
+            Op::Select(at) => {
+                if reg!(u32, at + 2) == 0 {
+                    set_reg!(at, reg!(u64, at + 1));
+                }
+                continue;
+            }
+            Op::GlobalGet { dst, global } => {
+                set_reg!(dst, globals[global as usize].value as u64);
+                continue;
+            }
+            Op::GlobalSet { src, global } => {
+                globals[global as usize].value = u128::from(reg!(u64, src));
+                continue;
+            }
             Op::JumpIfZero(t) => {
                 if pop!(u32) == 0 {
-                    pc = t as usize;
+                    jump!(t);
                 }
             }
             Op::JumpIfNonZero(t) => {
                 if pop!(u32) != 0 {
-                    pc = t as usize;
+                    jump!(t);
                 }
             }
             Op::Br { target, drop, keep } => branch!(target, drop, keep),
@@ -583,28 +673,6 @@ fn run<const FUEL: bool>(
                 let t = code.br_targets[(start + i) as usize];
                 branch!(t.target, t.drop, t.keep);
             }
-            Op::Return => ret!(),
-            Op::Call(callee) => call!(callee),
-            Op::CallIndirect { sig, table } => {
-                // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
-                let i = pop!(u64);
-                let callee = tri!(indirect_callee(funcs, types, tables, table, sig, i));
-                call!(callee)
-            }
-            Op::Drop => sp -= 1,
-            Op::Select => {
-                let c = pop!(u32);
-                let b = pop!(u64);
-                if c == 0 {
-                    stack[sp - 1] = b;
-                }
-            }
-            Op::LocalGet(i) => push!(cell!(fp + i as usize)),
-            Op::LocalSet(i) => set_cell!(fp + i as usize, pop!(u64)),
-            Op::LocalTee(i) => set_cell!(fp + i as usize, cell!(sp - 1)),
-            Op::GlobalGet(g) => push!(globals[g as usize].value as u64),
-            Op::GlobalSet(g) => globals[g as usize].value = u128::from(pop!(u64)),
-            Op::Drop2 => sp -= 2,
             Op::Select2 => {
                 let c = pop!(u32);
                 sp -= 2;
@@ -633,34 +701,6 @@ fn run<const FUEL: bool>(
                 globals[g as usize].value =
                     u128::from(stack[sp]) | (u128::from(stack[sp + 1]) << 64);
             }
-            Op::I32Const(v) => push!(v),
-            Op::I64Const(v) => push!(v),
-            Op::F32Const(v) => push!(u64::from(v)),
-            Op::F64Const(v) => push!(v),
-
-            Op::I32Load { offset } => load!(4, offset, |b| u32::from_le_bytes(b)),
-            Op::I64Load { offset } => load!(8, offset, |b| u64::from_le_bytes(b)),
-            Op::F32Load { offset } => load!(4, offset, |b| u32::from_le_bytes(b)),
-            Op::F64Load { offset } => load!(8, offset, |b| u64::from_le_bytes(b)),
-            Op::I32Load8S { offset } => load!(1, offset, |b| i32::from(b[0] as i8)),
-            Op::I32Load8U { offset } => load!(1, offset, |b| u32::from(b[0])),
-            Op::I32Load16S { offset } => load!(2, offset, |b| i32::from(i16::from_le_bytes(b))),
-            Op::I32Load16U { offset } => load!(2, offset, |b| u32::from(u16::from_le_bytes(b))),
-            Op::I64Load8S { offset } => load!(1, offset, |b| i64::from(b[0] as i8)),
-            Op::I64Load8U { offset } => load!(1, offset, |b| u64::from(b[0])),
-            Op::I64Load16S { offset } => load!(2, offset, |b| i64::from(i16::from_le_bytes(b))),
-            Op::I64Load16U { offset } => load!(2, offset, |b| u64::from(u16::from_le_bytes(b))),
-            Op::I64Load32S { offset } => load!(4, offset, |b| i64::from(i32::from_le_bytes(b))),
-            Op::I64Load32U { offset } => load!(4, offset, |b| u64::from(u32::from_le_bytes(b))),
-            Op::I32Store { offset } => store!(u32, offset, |v| v.to_le_bytes()),
-            Op::I64Store { offset } => store!(u64, offset, |v| v.to_le_bytes()),
-            Op::F32Store { offset } => store!(u32, offset, |v| v.to_le_bytes()),
-            Op::F64Store { offset } => store!(u64, offset, |v| v.to_le_bytes()),
-            Op::I32Store8 { offset } => store!(u32, offset, |v| [v as u8]),
-            Op::I32Store16 { offset } => store!(u32, offset, |v| (v as u16).to_le_bytes()),
-            Op::I64Store8 { offset } => store!(u64, offset, |v| [v as u8]),
-            Op::I64Store16 { offset } => store!(u64, offset, |v| (v as u16).to_le_bytes()),
-            Op::I64Store32 { offset } => store!(u64, offset, |v| (v as u32).to_le_bytes()),
             Op::MemorySize => push!(memories.get(mem).map_or(0, Memory::pages)),
             Op::MemoryGrow => un!(u64, |delta| memories
                 .get_mut(mem)
@@ -788,142 +828,6 @@ fn run<const FUEL: bool>(
                 sp = tri!(simd::exec_mem(op, lane, offset.into(), data, stack, sp));
             }
 
-            Op::I32Eqz => un!(u32, |a| a == 0),
-            Op::I32Eq => bin!(u32, |a, b| a == b),
-            Op::I32Ne => bin!(u32, |a, b| a != b),
-            Op::I32LtS => bin!(i32, |a, b| a < b),
-            Op::I32LtU => bin!(u32, |a, b| a < b),
-            Op::I32GtS => bin!(i32, |a, b| a > b),
-            Op::I32GtU => bin!(u32, |a, b| a > b),
-            Op::I32LeS => bin!(i32, |a, b| a <= b),
-            Op::I32LeU => bin!(u32, |a, b| a <= b),
-            Op::I32GeS => bin!(i32, |a, b| a >= b),
-            Op::I32GeU => bin!(u32, |a, b| a >= b),
-            Op::I64Eqz => un!(u64, |a| a == 0),
-            Op::I64Eq => bin!(u64, |a, b| a == b),
-            Op::I64Ne => bin!(u64, |a, b| a != b),
-            Op::I64LtS => bin!(i64, |a, b| a < b),
-            Op::I64LtU => bin!(u64, |a, b| a < b),
-            Op::I64GtS => bin!(i64, |a, b| a > b),
-            Op::I64GtU => bin!(u64, |a, b| a > b),
-            Op::I64LeS => bin!(i64, |a, b| a <= b),
-            Op::I64LeU => bin!(u64, |a, b| a <= b),
-            Op::I64GeS => bin!(i64, |a, b| a >= b),
-            Op::I64GeU => bin!(u64, |a, b| a >= b),
-            Op::F32Eq => bin!(f32, |a, b| a == b),
-            Op::F32Ne => bin!(f32, |a, b| a != b),
-            Op::F32Lt => bin!(f32, |a, b| a < b),
-            Op::F32Gt => bin!(f32, |a, b| a > b),
-            Op::F32Le => bin!(f32, |a, b| a <= b),
-            Op::F32Ge => bin!(f32, |a, b| a >= b),
-            Op::F64Eq => bin!(f64, |a, b| a == b),
-            Op::F64Ne => bin!(f64, |a, b| a != b),
-            Op::F64Lt => bin!(f64, |a, b| a < b),
-            Op::F64Gt => bin!(f64, |a, b| a > b),
-            Op::F64Le => bin!(f64, |a, b| a <= b),
-            Op::F64Ge => bin!(f64, |a, b| a >= b),
-
-            Op::I32Clz => un!(u32, |a| a.leading_zeros()),
-            Op::I32Ctz => un!(u32, |a| a.trailing_zeros()),
-            Op::I32Popcnt => un!(u32, |a| a.count_ones()),
-            Op::I32Add => bin!(u32, |a, b| a.wrapping_add(b)),
-            Op::I32Sub => bin!(u32, |a, b| a.wrapping_sub(b)),
-            Op::I32Mul => bin!(u32, |a, b| a.wrapping_mul(b)),
-            Op::I32DivS => bin_t!(i32, |a, b| num::i32_div_s(a, b)),
-            Op::I32DivU => bin_t!(u32, |a, b| num::i32_div_u(a, b)),
-            Op::I32RemS => bin_t!(i32, |a, b| num::i32_rem_s(a, b)),
-            Op::I32RemU => bin_t!(u32, |a, b| num::i32_rem_u(a, b)),
-            Op::I32And => bin!(u32, |a, b| a & b),
-            Op::I32Or => bin!(u32, |a, b| a | b),
-            Op::I32Xor => bin!(u32, |a, b| a ^ b),
-            Op::I32Shl => bin!(u32, |a, b| a.wrapping_shl(b)),
-            Op::I32ShrS => bin!(i32, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrU => bin!(u32, |a, b| a.wrapping_shr(b)),
-            Op::I32Rotl => bin!(u32, |a, b| a.rotate_left(b % 32)),
-            Op::I32Rotr => bin!(u32, |a, b| a.rotate_right(b % 32)),
-            Op::I64Clz => un!(u64, |a| u64::from(a.leading_zeros())),
-            Op::I64Ctz => un!(u64, |a| u64::from(a.trailing_zeros())),
-            Op::I64Popcnt => un!(u64, |a| u64::from(a.count_ones())),
-            Op::I64Add => bin!(u64, |a, b| a.wrapping_add(b)),
-            Op::I64Sub => bin!(u64, |a, b| a.wrapping_sub(b)),
-            Op::I64Mul => bin!(u64, |a, b| a.wrapping_mul(b)),
-            Op::I64DivS => bin_t!(i64, |a, b| num::i64_div_s(a, b)),
-            Op::I64DivU => bin_t!(u64, |a, b| num::i64_div_u(a, b)),
-            Op::I64RemS => bin_t!(i64, |a, b| num::i64_rem_s(a, b)),
-            Op::I64RemU => bin_t!(u64, |a, b| num::i64_rem_u(a, b)),
-            Op::I64And => bin!(u64, |a, b| a & b),
-            Op::I64Or => bin!(u64, |a, b| a | b),
-            Op::I64Xor => bin!(u64, |a, b| a ^ b),
-            Op::I64Shl => bin!(u64, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShrS => bin!(i64, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrU => bin!(u64, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64Rotl => bin!(u64, |a, b| a.rotate_left((b % 64) as u32)),
-            Op::I64Rotr => bin!(u64, |a, b| a.rotate_right((b % 64) as u32)),
-
-            Op::F32Abs => un!(u32, |a| a & 0x7fff_ffff),
-            Op::F32Neg => un!(u32, |a| a ^ 0x8000_0000),
-            Op::F32Ceil => un!(f32, |a| num::quiet(a.ceil())),
-            Op::F32Floor => un!(f32, |a| num::quiet(a.floor())),
-            Op::F32Trunc => un!(f32, |a| num::quiet(a.trunc())),
-            Op::F32Nearest => un!(f32, |a| num::f32_nearest(a)),
-            Op::F32Sqrt => un!(f32, |a| a.sqrt()),
-            Op::F32Add => bin!(f32, |a, b| a + b),
-            Op::F32Sub => bin!(f32, |a, b| a - b),
-            Op::F32Mul => bin!(f32, |a, b| a * b),
-            Op::F32Div => bin!(f32, |a, b| a / b),
-            Op::F32Min => bin!(f32, |a, b| num::f32_min(a, b)),
-            Op::F32Max => bin!(f32, |a, b| num::f32_max(a, b)),
-            Op::F32Copysign => bin!(u32, |a, b| num::f32_copysign(a, b)),
-            Op::F64Abs => un!(u64, |a| a & 0x7fff_ffff_ffff_ffff),
-            Op::F64Neg => un!(u64, |a| a ^ 0x8000_0000_0000_0000),
-            Op::F64Ceil => un!(f64, |a| num::quiet(a.ceil())),
-            Op::F64Floor => un!(f64, |a| num::quiet(a.floor())),
-            Op::F64Trunc => un!(f64, |a| num::quiet(a.trunc())),
-            Op::F64Nearest => un!(f64, |a| num::f64_nearest(a)),
-            Op::F64Sqrt => un!(f64, |a| a.sqrt()),
-            Op::F64Add => bin!(f64, |a, b| a + b),
-            Op::F64Sub => bin!(f64, |a, b| a - b),
-            Op::F64Mul => bin!(f64, |a, b| a * b),
-            Op::F64Div => bin!(f64, |a, b| a / b),
-            Op::F64Min => bin!(f64, |a, b| num::f64_min(a, b)),
-            Op::F64Max => bin!(f64, |a, b| num::f64_max(a, b)),
-            Op::F64Copysign => bin!(u64, |a, b| num::f64_copysign(a, b)),
-
-            Op::I32WrapI64 => un!(u64, |a| a as u32),
-            Op::I32TruncF32S => un_t!(f32, |a| num::i32_trunc_s(f64::from(a))),
-            Op::I32TruncF32U => un_t!(f32, |a| num::i32_trunc_u(f64::from(a))),
-            Op::I32TruncF64S => un_t!(f64, |a| num::i32_trunc_s(a)),
-            Op::I32TruncF64U => un_t!(f64, |a| num::i32_trunc_u(a)),
-            Op::I64ExtendI32S => un!(i32, |a| i64::from(a)),
-            Op::I64ExtendI32U => un!(u32, |a| u64::from(a)),
-            Op::I64TruncF32S => un_t!(f32, |a| num::i64_trunc_s(f64::from(a))),
-            Op::I64TruncF32U => un_t!(f32, |a| num::i64_trunc_u(f64::from(a))),
-            Op::I64TruncF64S => un_t!(f64, |a| num::i64_trunc_s(a)),
-            Op::I64TruncF64U => un_t!(f64, |a| num::i64_trunc_u(a)),
-            Op::F32ConvertI32S => un!(i32, |a| a as f32),
-            Op::F32ConvertI32U => un!(u32, |a| a as f32),
-            Op::F32ConvertI64S => un!(i64, |a| a as f32),
-            Op::F32ConvertI64U => un!(u64, |a| a as f32),
-            Op::F32DemoteF64 => un!(f64, |a| a as f32),
-            Op::F64ConvertI32S => un!(i32, |a| f64::from(a)),
-            Op::F64ConvertI32U => un!(u32, |a| f64::from(a)),
-            Op::F64ConvertI64S => un!(i64, |a| a as f64),
-            Op::F64ConvertI64U => un!(u64, |a| a as f64),
-            Op::F64PromoteF32 => un!(f32, |a| f64::from(a)),
-            Op::I32Extend8S => un!(u32, |a| i32::from(a as i8)),
-            Op::I32Extend16S => un!(u32, |a| i32::from(a as i16)),
-            Op::I64Extend8S => un!(u64, |a| i64::from(a as i8)),
-            Op::I64Extend16S => un!(u64, |a| i64::from(a as i16)),
-            Op::I64Extend32S => un!(u64, |a| i64::from(a as i32)),
-            Op::I32TruncSatF32S => un!(f32, |a| a as i32),
-            Op::I32TruncSatF32U => un!(f32, |a| a as u32),
-            Op::I32TruncSatF64S => un!(f64, |a| a as i32),
-            Op::I32TruncSatF64U => un!(f64, |a| a as u32),
-            Op::I64TruncSatF32S => un!(f32, |a| a as i64),
-            Op::I64TruncSatF32U => un!(f32, |a| a as u64),
-            Op::I64TruncSatF64S => un!(f64, |a| a as i64),
-            Op::I64TruncSatF64U => un!(f64, |a| a as u64),
-
             // ---- Control (helper "ctrl"): tail calls, function references, exceptions,
             // wide arithmetic. ----
             Op::ReturnCall(callee) => tail_call!(callee),
@@ -1046,242 +950,11 @@ fn run<const FUEL: bool>(
                     elems,
                     datas,
                 };
-                sp = tri!(gc::exec(op, &mut ctx, stack, sp));
+                sp = tri!(gc::exec(*op, &mut ctx, stack, sp));
             }
 
-            // ---- Speed: fused instructions (see `code.rs`). ----
-            Op::JumpIfLocalNonZero { local, target } => {
-                if local!(u32, local) != 0 {
-                    pc = target as usize;
-                }
-            }
-            Op::JumpIfLocalZero { local, target } => {
-                if local!(u32, local) == 0 {
-                    pc = target as usize;
-                }
-            }
-            Op::TeeJumpIfNonZero { local, target } => {
-                let v = pop!(u64);
-                set_cell!(fp + local as usize, v);
-                if v as u32 != 0 {
-                    pc = target as usize;
-                }
-            }
-            Op::TeeJumpIfZero { local, target } => {
-                let v = pop!(u64);
-                set_cell!(fp + local as usize, v);
-                if v as u32 == 0 {
-                    pc = target as usize;
-                }
-            }
-            Op::I32AddC(c) => bin_c!(u32, c, |a, b| a.wrapping_add(b)),
-            Op::I32AddL(l) => bin_l!(u32, l, |a, b| a.wrapping_add(b)),
-            Op::I32AddLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_add(b)),
-            Op::I32AddLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_add(b)),
-            Op::I32SubC(c) => bin_c!(u32, c, |a, b| a.wrapping_sub(b)),
-            Op::I32SubL(l) => bin_l!(u32, l, |a, b| a.wrapping_sub(b)),
-            Op::I32SubLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_sub(b)),
-            Op::I32SubLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_sub(b)),
-            Op::I32MulC(c) => bin_c!(u32, c, |a, b| a.wrapping_mul(b)),
-            Op::I32MulL(l) => bin_l!(u32, l, |a, b| a.wrapping_mul(b)),
-            Op::I32MulLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_mul(b)),
-            Op::I32MulLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_mul(b)),
-            Op::I32AndC(c) => bin_c!(u32, c, |a, b| a & b),
-            Op::I32AndL(l) => bin_l!(u32, l, |a, b| a & b),
-            Op::I32AndLC { local, c } => bin_lc!(u32, local, c, |a, b| a & b),
-            Op::I32AndLL(x, y) => bin_ll!(u32, x, y, |a, b| a & b),
-            Op::I32OrC(c) => bin_c!(u32, c, |a, b| a | b),
-            Op::I32OrL(l) => bin_l!(u32, l, |a, b| a | b),
-            Op::I32OrLC { local, c } => bin_lc!(u32, local, c, |a, b| a | b),
-            Op::I32OrLL(x, y) => bin_ll!(u32, x, y, |a, b| a | b),
-            Op::I32XorC(c) => bin_c!(u32, c, |a, b| a ^ b),
-            Op::I32XorL(l) => bin_l!(u32, l, |a, b| a ^ b),
-            Op::I32XorLC { local, c } => bin_lc!(u32, local, c, |a, b| a ^ b),
-            Op::I32XorLL(x, y) => bin_ll!(u32, x, y, |a, b| a ^ b),
-            Op::I32ShlC(c) => bin_c!(u32, c, |a, b| a.wrapping_shl(b)),
-            Op::I32ShlL(l) => bin_l!(u32, l, |a, b| a.wrapping_shl(b)),
-            Op::I32ShlLC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_shl(b)),
-            Op::I32ShlLL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_shl(b)),
-            Op::I32ShrSC(c) => bin_c!(i32, c, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrSL(l) => bin_l!(i32, l, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrSLC { local, c } => bin_lc!(i32, local, c, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrSLL(x, y) => bin_ll!(i32, x, y, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrUC(c) => bin_c!(u32, c, |a, b| a.wrapping_shr(b)),
-            Op::I32ShrUL(l) => bin_l!(u32, l, |a, b| a.wrapping_shr(b)),
-            Op::I32ShrULC { local, c } => bin_lc!(u32, local, c, |a, b| a.wrapping_shr(b)),
-            Op::I32ShrULL(x, y) => bin_ll!(u32, x, y, |a, b| a.wrapping_shr(b)),
-            Op::I32EqC(c) => bin_c!(u32, c, |a, b| a == b),
-            Op::I32EqLC { local, c } => bin_lc!(u32, local, c, |a, b| a == b),
-            Op::I32EqLL(x, y) => bin_ll!(u32, x, y, |a, b| a == b),
-            Op::BrI32Eq(target) => br_s!(u32, target, |a, b| a == b),
-            Op::BrI32EqC { c, target } => br_c!(u32, c, target, |a, b| a == b),
-            Op::BrI32EqLC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a == b),
-            Op::BrI32EqLL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a == b),
-            Op::I32NeC(c) => bin_c!(u32, c, |a, b| a != b),
-            Op::I32NeLC { local, c } => bin_lc!(u32, local, c, |a, b| a != b),
-            Op::I32NeLL(x, y) => bin_ll!(u32, x, y, |a, b| a != b),
-            Op::BrI32Ne(target) => br_s!(u32, target, |a, b| a != b),
-            Op::BrI32NeC { c, target } => br_c!(u32, c, target, |a, b| a != b),
-            Op::BrI32NeLC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a != b),
-            Op::BrI32NeLL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a != b),
-            Op::I32LtSC(c) => bin_c!(i32, c, |a, b| a < b),
-            Op::I32LtSLC { local, c } => bin_lc!(i32, local, c, |a, b| a < b),
-            Op::I32LtSLL(x, y) => bin_ll!(i32, x, y, |a, b| a < b),
-            Op::BrI32LtS(target) => br_s!(i32, target, |a, b| a < b),
-            Op::BrI32LtSC { c, target } => br_c!(i32, c, target, |a, b| a < b),
-            Op::BrI32LtSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a < b),
-            Op::BrI32LtSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a < b),
-            Op::I32LtUC(c) => bin_c!(u32, c, |a, b| a < b),
-            Op::I32LtULC { local, c } => bin_lc!(u32, local, c, |a, b| a < b),
-            Op::I32LtULL(x, y) => bin_ll!(u32, x, y, |a, b| a < b),
-            Op::BrI32LtU(target) => br_s!(u32, target, |a, b| a < b),
-            Op::BrI32LtUC { c, target } => br_c!(u32, c, target, |a, b| a < b),
-            Op::BrI32LtULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a < b),
-            Op::BrI32LtULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a < b),
-            Op::I32GtSC(c) => bin_c!(i32, c, |a, b| a > b),
-            Op::I32GtSLC { local, c } => bin_lc!(i32, local, c, |a, b| a > b),
-            Op::I32GtSLL(x, y) => bin_ll!(i32, x, y, |a, b| a > b),
-            Op::BrI32GtS(target) => br_s!(i32, target, |a, b| a > b),
-            Op::BrI32GtSC { c, target } => br_c!(i32, c, target, |a, b| a > b),
-            Op::BrI32GtSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a > b),
-            Op::BrI32GtSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a > b),
-            Op::I32GtUC(c) => bin_c!(u32, c, |a, b| a > b),
-            Op::I32GtULC { local, c } => bin_lc!(u32, local, c, |a, b| a > b),
-            Op::I32GtULL(x, y) => bin_ll!(u32, x, y, |a, b| a > b),
-            Op::BrI32GtU(target) => br_s!(u32, target, |a, b| a > b),
-            Op::BrI32GtUC { c, target } => br_c!(u32, c, target, |a, b| a > b),
-            Op::BrI32GtULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a > b),
-            Op::BrI32GtULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a > b),
-            Op::I32LeSC(c) => bin_c!(i32, c, |a, b| a <= b),
-            Op::I32LeSLC { local, c } => bin_lc!(i32, local, c, |a, b| a <= b),
-            Op::I32LeSLL(x, y) => bin_ll!(i32, x, y, |a, b| a <= b),
-            Op::BrI32LeS(target) => br_s!(i32, target, |a, b| a <= b),
-            Op::BrI32LeSC { c, target } => br_c!(i32, c, target, |a, b| a <= b),
-            Op::BrI32LeSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a <= b),
-            Op::BrI32LeSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a <= b),
-            Op::I32LeUC(c) => bin_c!(u32, c, |a, b| a <= b),
-            Op::I32LeULC { local, c } => bin_lc!(u32, local, c, |a, b| a <= b),
-            Op::I32LeULL(x, y) => bin_ll!(u32, x, y, |a, b| a <= b),
-            Op::BrI32LeU(target) => br_s!(u32, target, |a, b| a <= b),
-            Op::BrI32LeUC { c, target } => br_c!(u32, c, target, |a, b| a <= b),
-            Op::BrI32LeULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a <= b),
-            Op::BrI32LeULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a <= b),
-            Op::I32GeSC(c) => bin_c!(i32, c, |a, b| a >= b),
-            Op::I32GeSLC { local, c } => bin_lc!(i32, local, c, |a, b| a >= b),
-            Op::I32GeSLL(x, y) => bin_ll!(i32, x, y, |a, b| a >= b),
-            Op::BrI32GeS(target) => br_s!(i32, target, |a, b| a >= b),
-            Op::BrI32GeSC { c, target } => br_c!(i32, c, target, |a, b| a >= b),
-            Op::BrI32GeSLC { local, c, target } => br_lc!(i32, local, c, target, |a, b| a >= b),
-            Op::BrI32GeSLL { a: x, b: y, target } => br_ll!(i32, x, y, target, |a, b| a >= b),
-            Op::I32GeUC(c) => bin_c!(u32, c, |a, b| a >= b),
-            Op::I32GeULC { local, c } => bin_lc!(u32, local, c, |a, b| a >= b),
-            Op::I32GeULL(x, y) => bin_ll!(u32, x, y, |a, b| a >= b),
-            Op::BrI32GeU(target) => br_s!(u32, target, |a, b| a >= b),
-            Op::BrI32GeUC { c, target } => br_c!(u32, c, target, |a, b| a >= b),
-            Op::BrI32GeULC { local, c, target } => br_lc!(u32, local, c, target, |a, b| a >= b),
-            Op::BrI32GeULL { a: x, b: y, target } => br_ll!(u32, x, y, target, |a, b| a >= b),
-            Op::I64AddC(c) => bin_c!(u64, c, |a, b| a.wrapping_add(b)),
-            Op::I64AddL(l) => bin_l!(u64, l, |a, b| a.wrapping_add(b)),
-            Op::I64AddLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_add(b)),
-            Op::I64AddLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_add(b)),
-            Op::I64SubC(c) => bin_c!(u64, c, |a, b| a.wrapping_sub(b)),
-            Op::I64SubL(l) => bin_l!(u64, l, |a, b| a.wrapping_sub(b)),
-            Op::I64SubLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_sub(b)),
-            Op::I64SubLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_sub(b)),
-            Op::I64MulC(c) => bin_c!(u64, c, |a, b| a.wrapping_mul(b)),
-            Op::I64MulL(l) => bin_l!(u64, l, |a, b| a.wrapping_mul(b)),
-            Op::I64MulLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_mul(b)),
-            Op::I64MulLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_mul(b)),
-            Op::I64AndC(c) => bin_c!(u64, c, |a, b| a & b),
-            Op::I64AndL(l) => bin_l!(u64, l, |a, b| a & b),
-            Op::I64AndLC { local, c } => bin_lc!(u64, local, c, |a, b| a & b),
-            Op::I64AndLL(x, y) => bin_ll!(u64, x, y, |a, b| a & b),
-            Op::I64OrC(c) => bin_c!(u64, c, |a, b| a | b),
-            Op::I64OrL(l) => bin_l!(u64, l, |a, b| a | b),
-            Op::I64OrLC { local, c } => bin_lc!(u64, local, c, |a, b| a | b),
-            Op::I64OrLL(x, y) => bin_ll!(u64, x, y, |a, b| a | b),
-            Op::I64XorC(c) => bin_c!(u64, c, |a, b| a ^ b),
-            Op::I64XorL(l) => bin_l!(u64, l, |a, b| a ^ b),
-            Op::I64XorLC { local, c } => bin_lc!(u64, local, c, |a, b| a ^ b),
-            Op::I64XorLL(x, y) => bin_ll!(u64, x, y, |a, b| a ^ b),
-            Op::I64ShlC(c) => bin_c!(u64, c, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShlL(l) => bin_l!(u64, l, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShlLC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShlLL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShrSC(c) => bin_c!(i64, c, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrSL(l) => bin_l!(i64, l, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrSLC { local, c } => bin_lc!(i64, local, c, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrSLL(x, y) => bin_ll!(i64, x, y, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrUC(c) => bin_c!(u64, c, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrUL(l) => bin_l!(u64, l, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrULC { local, c } => bin_lc!(u64, local, c, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrULL(x, y) => bin_ll!(u64, x, y, |a, b| a.wrapping_shr(b as u32)),
-            Op::BrI64Eq(target) => br_s!(u64, target, |a, b| a == b),
-            Op::BrI64Ne(target) => br_s!(u64, target, |a, b| a != b),
-            Op::BrI64LtS(target) => br_s!(i64, target, |a, b| a < b),
-            Op::BrI64LtU(target) => br_s!(u64, target, |a, b| a < b),
-            Op::BrI64GtS(target) => br_s!(i64, target, |a, b| a > b),
-            Op::BrI64GtU(target) => br_s!(u64, target, |a, b| a > b),
-            Op::BrI64LeS(target) => br_s!(i64, target, |a, b| a <= b),
-            Op::BrI64LeU(target) => br_s!(u64, target, |a, b| a <= b),
-            Op::BrI64GeS(target) => br_s!(i64, target, |a, b| a >= b),
-            Op::BrI64GeU(target) => br_s!(u64, target, |a, b| a >= b),
-            Op::I32AddS(d) => bin_s!(u32, d, |a, b| a.wrapping_add(b)),
-            Op::I32AddLCS { local, c, dst } => {
-                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_add(b))
-            }
-            Op::I32SubS(d) => bin_s!(u32, d, |a, b| a.wrapping_sub(b)),
-            Op::I32SubLCS { local, c, dst } => {
-                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_sub(b))
-            }
-            Op::I32MulS(d) => bin_s!(u32, d, |a, b| a.wrapping_mul(b)),
-            Op::I32MulLCS { local, c, dst } => {
-                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_mul(b))
-            }
-            Op::I32AndS(d) => bin_s!(u32, d, |a, b| a & b),
-            Op::I32AndLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a & b),
-            Op::I32OrS(d) => bin_s!(u32, d, |a, b| a | b),
-            Op::I32OrLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a | b),
-            Op::I32XorS(d) => bin_s!(u32, d, |a, b| a ^ b),
-            Op::I32XorLCS { local, c, dst } => bin_lcs!(u32, local, c, dst, |a, b| a ^ b),
-            Op::I32ShlS(d) => bin_s!(u32, d, |a, b| a.wrapping_shl(b)),
-            Op::I32ShlLCS { local, c, dst } => {
-                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shl(b))
-            }
-            Op::I32ShrSS(d) => bin_s!(i32, d, |a, b| a.wrapping_shr(b as u32)),
-            Op::I32ShrSLCS { local, c, dst } => {
-                bin_lcs!(i32, local, c, dst, |a, b| a.wrapping_shr(b as u32))
-            }
-            Op::I32ShrUS(d) => bin_s!(u32, d, |a, b| a.wrapping_shr(b)),
-            Op::I32ShrULCS { local, c, dst } => {
-                bin_lcs!(u32, local, c, dst, |a, b| a.wrapping_shr(b))
-            }
-            Op::I64AddS(d) => bin_s!(u64, d, |a, b| a.wrapping_add(b)),
-            Op::I64SubS(d) => bin_s!(u64, d, |a, b| a.wrapping_sub(b)),
-            Op::I64MulS(d) => bin_s!(u64, d, |a, b| a.wrapping_mul(b)),
-            Op::I64AndS(d) => bin_s!(u64, d, |a, b| a & b),
-            Op::I64OrS(d) => bin_s!(u64, d, |a, b| a | b),
-            Op::I64XorS(d) => bin_s!(u64, d, |a, b| a ^ b),
-            Op::I64ShlS(d) => bin_s!(u64, d, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShrSS(d) => bin_s!(i64, d, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64ShrUS(d) => bin_s!(u64, d, |a, b| a.wrapping_shr(b as u32)),
-            Op::F64AddS(d) => bin_s!(f64, d, |a, b| a + b),
-            Op::F64AddC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a + b),
-            Op::F64AddL(l) => bin_l!(f64, l, |a, b| a + b),
-            Op::F64AddLL(x, y) => bin_ll!(f64, x, y, |a, b| a + b),
-            Op::F64SubS(d) => bin_s!(f64, d, |a, b| a - b),
-            Op::F64SubC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a - b),
-            Op::F64SubL(l) => bin_l!(f64, l, |a, b| a - b),
-            Op::F64SubLL(x, y) => bin_ll!(f64, x, y, |a, b| a - b),
-            Op::F64MulS(d) => bin_s!(f64, d, |a, b| a * b),
-            Op::F64MulC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a * b),
-            Op::F64MulL(l) => bin_l!(f64, l, |a, b| a * b),
-            Op::F64MulLL(x, y) => bin_ll!(f64, x, y, |a, b| a * b),
-            Op::F64DivS(d) => bin_s!(f64, d, |a, b| a / b),
-            Op::F64DivC(c) => bin_c!(f64, f64::from_bits(c), |a, b| a / b),
-            Op::F64DivL(l) => bin_l!(f64, l, |a, b| a / b),
-            Op::F64DivLL(x, y) => bin_ll!(f64, x, y, |a, b| a / b),
-        }
+        }));
+        refresh!();
     };
     *fuel = fuel_left;
     result.map_err(|kind| {

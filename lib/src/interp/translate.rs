@@ -3,19 +3,20 @@
 //! wasmparser's `FuncValidator` checks every operator and tells the operand stack height and
 //! whether the code is reachable; a control stack of our own records each label's height and
 //! arity and the forward branches to patch when its `end` is met. Unreachable code is validated
-//! but not emitted.
+//! but not emitted. Operands live in frame cells known at translation (`translate/regs.rs`).
 
 use super::InstantiateError;
 use super::code::{
     BrTarget, CATCH_ALL, Catch, FuncCode, Handler, LoadKind, NO_SLOT, Op, StoreKind,
-    for_each_simple_op,
 };
 use super::value::{FuncType, Ref, ValType};
 use super::{atomic, simd};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
-mod fuse;
 mod gc;
+mod regs;
+
+use regs::{Numeric, Src};
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
@@ -102,8 +103,11 @@ struct Translator<'a> {
     v: FuncValidator<ValidatorResources>,
     code: FuncCode,
     ctrl: Vec<Ctrl>,
-    /// Parameters and declared locals, in cells: operand heights are counted above them.
+    /// The frame cells below the operands (parameters, declared locals, legacy catch
+    /// slots): operand heights are counted above them.
     base: u32,
+    /// The cells of the parameters and declared locals: the legacy catch slots start here.
+    locals_end: u32,
     max_operands: u32,
     /// Frame cells kept for legacy `catch` blocks (for `rethrow`), after the declared locals.
     catch_slots: u32,
@@ -115,9 +119,19 @@ struct Translator<'a> {
     /// Whether `cells` is kept: until a `v128` can be on the stack, every value is one cell
     /// and the heights are the validator's.
     track: bool,
-    /// The op index of the latest label: ops before it are never fused with later ones
-    /// (`translate/fuse.rs`).
+    /// The op index of the latest label: ops before it are never rewritten by later ones
+    /// (`translate/regs.rs`).
     fence: usize,
+    /// Operands deferred as providers, by position (`translate/regs.rs`).
+    providers: Vec<(u32, Src)>,
+    /// Whether the stack pointer is known to be right above the operands (for stack ops).
+    synced: bool,
+    /// The latest op, when it writes only the home cell of the operand at this position.
+    last: Option<(usize, u32)>,
+    /// While a register op is translated with cell tracking on: `cells_below` of the positions
+    /// from `popped_from` as they were before validation popped them.
+    popped: Vec<u32>,
+    popped_from: u32,
 }
 
 /// Translates (and validates) the body of a function of type `ty`.
@@ -128,6 +142,25 @@ pub(crate) fn translate(
     ty: &FuncType,
     func: &FuncContext,
 ) -> Result<FuncCode, InstantiateError> {
+    // Operand cells sit above the frame cells of legacy `catch` blocks, whose number is known
+    // only at the end: a body that needs more than assumed is translated again.
+    let (code, catch_slots) = translate_with(env, validator.clone(), body, ty, func, 0)?;
+    if catch_slots == 0 {
+        return Ok(code);
+    }
+    translate_with(env, validator, body, ty, func, catch_slots).map(|(code, _)| code)
+}
+
+/// [`translate`] with `catch_slots` frame cells kept for legacy `catch` blocks; returns the
+/// code and the number the body needs.
+fn translate_with(
+    env: &Env<'_>,
+    validator: FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    ty: &FuncType,
+    func: &FuncContext,
+    catch_slots: u32,
+) -> Result<(FuncCode, u32), InstantiateError> {
     let invalid = |source: wasmparser::BinaryReaderError| {
         InstantiateError::Invalid(Error::new(ErrorKind::Invalid {
             func: Some(func.clone()),
@@ -146,12 +179,18 @@ pub(crate) fn translate(
         },
         ctrl: Vec::new(),
         base: params,
+        locals_end: params,
         max_operands: 0,
         catch_slots: 0,
         cells: vec![0],
         locals: Vec::with_capacity(ty.params.len()),
         track: env.has_v128,
         fence: 0,
+        providers: Vec::new(),
+        synced: false,
+        last: None,
+        popped: Vec::new(),
+        popped_from: 0,
     };
     let mut next = 0u32;
     for p in &ty.params {
@@ -171,8 +210,9 @@ pub(crate) fn translate(
             next += 1 + u32::from(wide);
         }
     }
-    t.code.locals = next - params;
-    t.base = next;
+    t.code.locals = next - params + catch_slots;
+    t.locals_end = next;
+    t.base = next + catch_slots;
     t.ctrl.push(Ctrl {
         kind: Kind::Func,
         height: 0,
@@ -203,6 +243,8 @@ pub(crate) fn translate(
                 | Operator::Delegate { .. }
         ) {
             t.fence = t.code.ops.len();
+            t.synced = false;
+            t.last = None;
         }
     }
     if t.v.control_stack_height() != 0 {
@@ -211,29 +253,15 @@ pub(crate) fn translate(
             format!("in {func}: control frames remain at end of function body"),
         )));
     }
-    // Legacy catch slots sit between the declared locals and the operands: catch heights were
-    // recorded above the locals and move up by the slots.
-    let base = t.base + t.catch_slots;
-    t.code.locals += t.catch_slots;
-    for c in &mut t.code.catches {
-        c.height += base;
+    if t.catch_slots > catch_slots {
+        return Ok((t.code, t.catch_slots));
     }
-    t.code.max_height = base + t.max_operands + 2;
-    Ok(t.code)
+    for c in &mut t.code.catches {
+        c.height += t.base;
+    }
+    t.code.max_height = t.base + t.max_operands + 2;
+    Ok((t.code, catch_slots))
 }
-
-macro_rules! define_simple {
-    ($($name:ident)*) => {
-        /// The op of an operator that maps one to one, if it is one.
-        fn simple_op(op: &Operator<'_>) -> Option<Op> {
-            match op {
-                $(Operator::$name => Some(Op::$name),)*
-                _ => None,
-            }
-        }
-    };
-}
-for_each_simple_op!(define_simple);
 
 macro_rules! define_describe {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
@@ -332,12 +360,11 @@ impl Translator<'_> {
         (BrTarget { target, drop, keep }, i)
     }
 
-    /// Emits a branch to label `depth` taken when the popped i32 is not zero, from an operand
-    /// height (in cells, below the condition) of `height`, and records its patch at the index
-    /// where `emit` put it (a fusion may have moved it).
-    fn emit_br_if(&mut self, depth: u32, height: u32) {
+    /// Emits a stack op branching to label `depth` when the popped i32 is not zero, from an
+    /// operand height (in cells, below the condition) of `height`, and records its patch.
+    fn emit_br_if_stack(&mut self, depth: u32, height: u32) {
         let (t, label) = self.branch(depth, height);
-        let at = self.emit(if t.drop == 0 || self.ctrl[label].kind == Kind::Func {
+        let at = self.emit(if t.drop == 0 {
             Op::JumpIfNonZero(t.target)
         } else {
             Op::BrIf {
@@ -358,16 +385,11 @@ impl Translator<'_> {
 
     fn patch(&mut self, patch: Patch, target: u32) {
         match patch {
-            Patch::Op(at) => match &mut self.code.ops[at] {
-                Op::Jump(t) | Op::JumpIfZero(t) | Op::JumpIfNonZero(t) => *t = target,
-                Op::Br { target: t, .. } | Op::BrIf { target: t, .. } => *t = target,
-                Op::BrOnNull { target: t, .. } | Op::BrOnNonNull { target: t, .. } => *t = target,
-                op => {
-                    if let Some(t) = fuse::target_mut(op) {
-                        *t = target;
-                    }
+            Patch::Op(at) => {
+                if let Some(t) = regs::target_mut(&mut self.code.ops[at]) {
+                    *t = target;
                 }
-            },
+            }
             Patch::Table(at) => self.code.br_targets[at].target = target,
             Patch::Catch(at) => self.code.catches[at].target = target,
         }
@@ -407,30 +429,41 @@ impl Translator<'_> {
         let live = self.live();
         let height = self.height();
         let values = self.v.operand_stack_height();
+        let register = self.is_register_op(op);
+        if live && !register {
+            self.sync(height);
+        }
+        self.popped.clear();
         if !self.track {
             self.v.op(offset, op).map_err(invalid)?;
-            self.max_operands = self.max_operands.max(self.height());
         } else {
             let pops = op.operator_arity(&self.v).map(|(pops, _)| pops);
-            // The type of the top operand before the operator, for `drop` and `select`.
-            let top_wide = matches!(
-                self.v.get_operand_type(0),
-                Some(Some(wasmparser::ValType::V128))
-            );
+            if register {
+                // Validation forgets the cells of the operands it pops: keep them.
+                let from = values - pops.unwrap_or(values).min(values);
+                self.popped_from = from;
+                for pos in from..=values {
+                    let cells = self.cells_below(pos);
+                    self.popped.push(cells);
+                }
+            }
             self.v.op(offset, op).map_err(invalid)?;
             self.track_cells(values, pops);
-            self.max_operands = self.max_operands.max(self.height());
-            if top_wide && matches!(op, Operator::Drop) {
-                self.emit_if(live, Op::Drop2);
-                return Ok(());
-            }
-            if matches!(op, Operator::Select | Operator::TypedSelect { .. })
-                && self.height() >= 2
-                && self.height() - self.cells_below(self.v.operand_stack_height() - 1) == 2
-            {
-                self.emit_if(live, Op::Select2);
-                return Ok(());
-            }
+        }
+        self.max_operands = self.max_operands.max(self.height());
+        if register {
+            self.synced = false;
+            return self.register_op(op, live, values, height, invalid);
+        }
+        // A stack op: it leaves the stack pointer right.
+        self.synced = true;
+        if self.track
+            && matches!(op, Operator::Select | Operator::TypedSelect { .. })
+            && self.height() >= 2
+            && self.height() - self.cells_below(self.v.operand_stack_height() - 1) == 2
+        {
+            self.emit_if(live, Op::Select2);
+            return Ok(());
         }
         // SIMD (simd.rs).
         if let Some(s) = simd::simd_op(op) {
@@ -470,179 +503,35 @@ impl Translator<'_> {
         if let Operator::AtomicFence { .. } = op {
             return Ok(());
         }
-        if let Some(simple) = simple_op(op) {
-            if live {
-                self.emit(simple);
-            }
-            return Ok(());
-        }
         // GC (translate/gc.rs).
         if self.gc_op(op, live, height)? {
             return Ok(());
         }
-        let dead = !live;
         match *op {
-            Operator::Nop => {}
-            Operator::Unreachable => {
-                if live {
-                    self.emit(Op::Unreachable);
-                }
-            }
-            Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
-                let ((param_values, params), results) = self.block_arity(blockty);
-                let is_if = matches!(op, Operator::If { .. });
-                let below =
-                    self.cells_below(values.saturating_sub(param_values + u32::from(is_if)));
-                let mut ctrl = Ctrl {
-                    kind: Kind::Block,
-                    height: below,
-                    arity: results,
-                    start: self.pc(),
-                    patches: Vec::new(),
-                    else_patch: None,
-                    dead,
-                    try_: None,
-                };
-                if matches!(op, Operator::Loop { .. }) {
-                    ctrl.kind = Kind::Loop;
-                    ctrl.arity = params;
-                } else if is_if {
-                    ctrl.kind = Kind::If;
-                    if live {
-                        ctrl.else_patch = Some(self.emit(Op::JumpIfZero(0)));
-                    }
-                }
-                self.ctrl.push(ctrl);
-            }
-            Operator::Else => {
-                if live {
-                    let at = self.code.ops.len();
-                    self.emit(Op::Jump(0));
-                    if let Some(c) = self.ctrl.last_mut() {
-                        c.patches.push(Patch::Op(at));
-                    }
-                }
-                let pc = self.pc();
-                if let Some(at) = self.ctrl.last_mut().and_then(|c| c.else_patch.take()) {
-                    self.patch(Patch::Op(at), pc);
-                }
-            }
-            Operator::End => {
-                let Some(mut c) = self.ctrl.pop() else {
-                    return Ok(());
-                };
-                let pc = self.pc();
-                self.end_try(c.try_.take(), c.dead, pc, u32::MAX);
-                if let Some(at) = c.else_patch {
-                    self.patch(Patch::Op(at), pc);
-                }
-                for p in c.patches {
-                    self.patch(p, pc);
-                }
-                if c.kind == Kind::Func {
-                    self.emit(Op::Return);
-                }
-            }
-            Operator::Br { relative_depth } => {
-                if live {
-                    let (t, label) = self.branch(relative_depth, height);
-                    if self.ctrl[label].kind == Kind::Func {
-                        self.emit(Op::Return);
-                    } else {
-                        let at = self.code.ops.len();
-                        self.emit(if t.drop == 0 {
-                            Op::Jump(t.target)
-                        } else {
-                            Op::Br {
-                                target: t.target,
-                                drop: t.drop,
-                                keep: t.keep,
-                            }
-                        });
-                        self.add_patch(label, Patch::Op(at));
-                    }
-                }
-            }
-            Operator::BrIf { relative_depth } => {
-                if live {
-                    self.emit_br_if(relative_depth, height - 1);
-                }
-            }
-            Operator::BrTable { ref targets } => {
-                if live {
-                    let start = self.code.br_targets.len() as u32;
-                    let mut depths = Vec::with_capacity(targets.len() as usize + 1);
-                    for depth in targets.targets() {
-                        depths.push(depth.map_err(invalid)?);
-                    }
-                    depths.push(targets.default());
-                    for depth in &depths {
-                        let (t, label) = self.branch(*depth, height - 1);
-                        self.add_patch(label, Patch::Table(self.code.br_targets.len()));
-                        self.code.br_targets.push(t);
-                    }
-                    self.emit(Op::BrTable {
-                        start,
-                        len: depths.len() as u32,
-                    });
-                }
-            }
-            Operator::Return => {
-                if live {
-                    self.emit(Op::Return);
-                }
-            }
-            Operator::Call { function_index } => {
-                if live {
-                    let addr = self.env.funcs[function_index as usize];
-                    self.emit(Op::Call(addr));
-                }
-            }
-            Operator::CallIndirect {
-                type_index,
-                table_index,
-            } => {
-                if live {
-                    let sig = self.env.sigs[type_index as usize];
-                    let table = self.env.tables[table_index as usize];
-                    self.emit(Op::CallIndirect { sig, table });
-                }
-            }
-            Operator::TypedSelect { .. } => self.emit_if(live, Op::Select),
             Operator::LocalGet { local_index }
             | Operator::LocalSet { local_index }
             | Operator::LocalTee { local_index } => {
-                let (at, wide) = self.locals[local_index as usize];
-                let local_op = match (op, wide) {
-                    (Operator::LocalGet { .. }, false) => Op::LocalGet(at),
-                    (Operator::LocalSet { .. }, false) => Op::LocalSet(at),
-                    (Operator::LocalTee { .. }, false) => Op::LocalTee(at),
-                    (Operator::LocalGet { .. }, true) => Op::LocalGet2(at),
-                    (Operator::LocalSet { .. }, true) => Op::LocalSet2(at),
-                    (_, true) => Op::LocalTee2(at),
-                    (_, false) => Op::LocalTee(at),
+                // A two-cell (`v128`) local: the one-cell ones are register ops.
+                let (at, _) = self.locals[local_index as usize];
+                let local_op = match op {
+                    Operator::LocalGet { .. } => Op::LocalGet2(at),
+                    Operator::LocalSet { .. } => Op::LocalSet2(at),
+                    _ => Op::LocalTee2(at),
                 };
                 self.emit_if(live, local_op);
             }
-            Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
-                let addr = self.env.globals[global_index as usize];
-                let wide = self.env.global_v128[global_index as usize];
-                let global_op = match (op, wide) {
-                    (Operator::GlobalGet { .. }, false) => Op::GlobalGet(addr),
-                    (Operator::GlobalGet { .. }, true) => Op::GlobalGet2(addr),
-                    (_, false) => Op::GlobalSet(addr),
-                    (_, true) => Op::GlobalSet2(addr),
-                };
-                self.emit_if(live, global_op);
+            Operator::GlobalGet { global_index } => {
+                self.emit_if(
+                    live,
+                    Op::GlobalGet2(self.env.globals[global_index as usize]),
+                );
             }
-            Operator::I32Const { value } => self.emit_if(live, Op::I32Const(value)),
-            Operator::I64Const { value } => self.emit_if(live, Op::I64Const(value)),
-            Operator::F32Const { value } => self.emit_if(live, Op::F32Const(value.bits())),
-            Operator::F64Const { value } => self.emit_if(live, Op::F64Const(value.bits())),
-            Operator::I32ReinterpretF32
-            | Operator::F32ReinterpretI32
-            | Operator::I64ReinterpretF64
-            | Operator::F64ReinterpretI64 => {}
+            Operator::GlobalSet { global_index } => {
+                self.emit_if(
+                    live,
+                    Op::GlobalSet2(self.env.globals[global_index as usize]),
+                );
+            }
             Operator::MemorySize { mem: 0 } => self.emit_if(live, Op::MemorySize),
             Operator::MemoryGrow { mem: 0 } => self.emit_if(live, Op::MemoryGrow),
             Operator::MemoryFill { mem: 0 } => self.emit_if(live, Op::MemoryFill),
@@ -673,46 +562,12 @@ impl Translator<'_> {
             | Operator::I64Store8 { ref memarg }
             | Operator::I64Store16 { ref memarg }
             | Operator::I64Store32 { ref memarg } => {
+                // Not memory 0 with a 32-bit offset: a general stack op.
                 let (mem, offset) = self.memarg(op, memarg)?;
-                let small = u32::try_from(offset).ok();
-                let mem_op = match small {
-                    Some(offset) if mem == 0 && self.env.fast_memory0 => match op {
-                        Operator::I32Load { .. } => Op::I32Load { offset },
-                        Operator::I64Load { .. } => Op::I64Load { offset },
-                        Operator::F32Load { .. } => Op::F32Load { offset },
-                        Operator::F64Load { .. } => Op::F64Load { offset },
-                        Operator::I32Load8S { .. } => Op::I32Load8S { offset },
-                        Operator::I32Load8U { .. } => Op::I32Load8U { offset },
-                        Operator::I32Load16S { .. } => Op::I32Load16S { offset },
-                        Operator::I32Load16U { .. } => Op::I32Load16U { offset },
-                        Operator::I64Load8S { .. } => Op::I64Load8S { offset },
-                        Operator::I64Load8U { .. } => Op::I64Load8U { offset },
-                        Operator::I64Load16S { .. } => Op::I64Load16S { offset },
-                        Operator::I64Load16U { .. } => Op::I64Load16U { offset },
-                        Operator::I64Load32S { .. } => Op::I64Load32S { offset },
-                        Operator::I64Load32U { .. } => Op::I64Load32U { offset },
-                        Operator::I32Store { .. } => Op::I32Store { offset },
-                        Operator::I64Store { .. } => Op::I64Store { offset },
-                        Operator::F32Store { .. } => Op::F32Store { offset },
-                        Operator::F64Store { .. } => Op::F64Store { offset },
-                        Operator::I32Store8 { .. } => Op::I32Store8 { offset },
-                        Operator::I32Store16 { .. } => Op::I32Store16 { offset },
-                        Operator::I64Store8 { .. } => Op::I64Store8 { offset },
-                        Operator::I64Store16 { .. } => Op::I64Store16 { offset },
-                        _ => Op::I64Store32 { offset },
-                    },
-                    _ => self.general_memory_op(op, mem, offset),
-                };
-                self.emit_if(live, mem_op);
+                self.emit_if(live, self.general_memory_op(op, mem, offset));
             }
 
             // ---- refs: reference types, tables, segments, multi-memory ----
-            Operator::RefNull { .. } => self.emit_if(live, Op::I64Const(0)),
-            Operator::RefIsNull => self.emit_if(live, Op::I64Eqz),
-            Operator::RefFunc { function_index } => {
-                let bits = Ref::func(self.env.funcs[function_index as usize]).to_bits();
-                self.emit_if(live, Op::I64Const(bits as i64));
-            }
             Operator::TableGet { table } => self.emit_if(live, Op::TableGet(self.table(table))),
             Operator::TableSet { table } => self.emit_if(live, Op::TableSet(self.table(table))),
             Operator::TableSize { table } => self.emit_if(live, Op::TableSize(self.table(table))),
@@ -749,6 +604,328 @@ impl Translator<'_> {
             _ => return self.ctrl_op(op, live, height, values, invalid),
         }
         Ok(())
+    }
+
+    /// Whether `op` translates to register ops (else it is a stack op).
+    fn is_register_op(&self, op: &Operator<'_>) -> bool {
+        let wide =
+            |t: Option<Option<wasmparser::ValType>>| t == Some(Some(wasmparser::ValType::V128));
+        match *op {
+            Operator::Nop
+            | Operator::Unreachable
+            | Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::Else
+            | Operator::End
+            | Operator::Br { .. }
+            | Operator::BrIf { .. }
+            | Operator::BrTable { .. }
+            | Operator::Return
+            | Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::Drop
+            | Operator::I32Const { .. }
+            | Operator::I64Const { .. }
+            | Operator::F32Const { .. }
+            | Operator::F64Const { .. }
+            | Operator::RefNull { .. }
+            | Operator::RefFunc { .. }
+            | Operator::RefIsNull
+            | Operator::RefEq
+            | Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => true,
+            Operator::Select => !wide(self.v.get_operand_type(1)),
+            Operator::TypedSelect { ty } => ty != wasmparser::ValType::V128,
+            Operator::LocalGet { local_index }
+            | Operator::LocalSet { local_index }
+            | Operator::LocalTee { local_index } => self
+                .locals
+                .get(local_index as usize)
+                .is_some_and(|&(_, wide)| !wide),
+            Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => self
+                .env
+                .global_v128
+                .get(global_index as usize)
+                .is_some_and(|&wide| !wide),
+            _ => match regs::numeric(op) {
+                Some(Numeric::Load(_, m) | Numeric::Store { memarg: m, .. }) => {
+                    self.fast_memarg(&m).is_some()
+                }
+                Some(_) => true,
+                None => false,
+            },
+        }
+    }
+
+    /// The offset of a load or store that takes the register ops: memory 0, 32-bit.
+    fn fast_memarg(&self, memarg: &MemArg) -> Option<u32> {
+        let first = matches!(memarg.target, wasmparser::MemArgTarget::Memory(0));
+        if !first || !self.env.fast_memory0 || memarg.ordering.is_some() {
+            return None;
+        }
+        u32::try_from(memarg.offset).ok()
+    }
+
+    /// Translates an operator that [`Translator::is_register_op`] accepts, already validated;
+    /// the stack held `values` values (`height` cells) before it.
+    fn register_op(
+        &mut self,
+        op: &Operator<'_>,
+        live: bool,
+        values: u32,
+        height: u32,
+        invalid: &dyn Fn(wasmparser::BinaryReaderError) -> InstantiateError,
+    ) -> Result<(), InstantiateError> {
+        let dead = !live;
+        match *op {
+            Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+                let ((param_values, params), results) = self.block_arity(blockty);
+                let is_if = matches!(op, Operator::If { .. });
+                let below =
+                    self.cells_below(values.saturating_sub(param_values + u32::from(is_if)));
+                let mut else_patch = None;
+                if live {
+                    if is_if {
+                        else_patch = Some(self.emit_cond_jump(values - 1, 0, true));
+                    } else {
+                        self.flush();
+                    }
+                }
+                let mut ctrl = Ctrl {
+                    kind: Kind::Block,
+                    height: below,
+                    arity: results,
+                    start: self.pc(),
+                    patches: Vec::new(),
+                    else_patch,
+                    dead,
+                    try_: None,
+                };
+                if matches!(op, Operator::Loop { .. }) {
+                    ctrl.kind = Kind::Loop;
+                    ctrl.arity = params;
+                } else if is_if {
+                    ctrl.kind = Kind::If;
+                }
+                self.ctrl.push(ctrl);
+                return Ok(());
+            }
+            Operator::Else => {
+                if live {
+                    self.flush();
+                    let at = self.emit(Op::Jump(0));
+                    if let Some(c) = self.ctrl.last_mut() {
+                        c.patches.push(Patch::Op(at));
+                    }
+                }
+                self.providers.clear();
+                let pc = self.pc();
+                if let Some(at) = self.ctrl.last_mut().and_then(|c| c.else_patch.take()) {
+                    self.patch(Patch::Op(at), pc);
+                }
+                return Ok(());
+            }
+            Operator::End => {
+                let is_func = self.ctrl.len() == 1;
+                if live {
+                    if is_func {
+                        self.emit_return(values, height);
+                    } else {
+                        self.flush();
+                    }
+                }
+                self.providers.clear();
+                let Some(mut c) = self.ctrl.pop() else {
+                    return Ok(());
+                };
+                let pc = self.pc();
+                self.end_try(c.try_.take(), c.dead, pc, u32::MAX);
+                if let Some(at) = c.else_patch {
+                    self.patch(Patch::Op(at), pc);
+                }
+                for p in c.patches {
+                    self.patch(p, pc);
+                }
+                if c.kind == Kind::Func {
+                    // Branches to the function's label leave its results at the frame base.
+                    self.emit(Op::Return(self.base));
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        if dead {
+            return Ok(());
+        }
+        match *op {
+            Operator::Nop
+            | Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {}
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable);
+            }
+            Operator::Br { relative_depth } => {
+                let (t, label) = self.branch(relative_depth, height);
+                if self.ctrl[label].kind == Kind::Func {
+                    self.emit_return(values, height);
+                } else {
+                    self.flush();
+                    if t.drop > 0 {
+                        let to = self.base + self.ctrl[label].height;
+                        let from = self.base + height - t.keep;
+                        for i in 0..t.keep {
+                            self.emit(Op::Copy {
+                                dst: to + i,
+                                src: from + i,
+                            });
+                        }
+                    }
+                    let at = self.emit(Op::Jump(t.target));
+                    self.add_patch(label, Patch::Op(at));
+                }
+            }
+            Operator::BrIf { relative_depth } => {
+                let (t, label) = self.branch(relative_depth, height - 1);
+                if self.ctrl[label].kind == Kind::Func {
+                    // Skip a return when the condition is zero.
+                    let at = self.emit_cond_jump(values - 1, 0, true);
+                    self.emit_return(values - 1, height - 1);
+                    let pc = self.pc();
+                    self.patch(Patch::Op(at), pc);
+                } else if t.drop == 0 || t.keep == 0 {
+                    let at = self.emit_cond_jump(values - 1, t.target, false);
+                    self.add_patch(label, Patch::Op(at));
+                } else {
+                    // The branch moves values: a stack op.
+                    self.sync(height);
+                    self.emit_br_if_stack(relative_depth, height - 1);
+                }
+            }
+            Operator::BrTable { ref targets } => {
+                let start = self.code.br_targets.len() as u32;
+                let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+                for depth in targets.targets() {
+                    depths.push(depth.map_err(invalid)?);
+                }
+                depths.push(targets.default());
+                let mut moves = false;
+                for depth in &depths {
+                    let (t, label) = self.branch(*depth, height - 1);
+                    moves |= t.drop > 0 && t.keep > 0;
+                    self.add_patch(label, Patch::Table(self.code.br_targets.len()));
+                    self.code.br_targets.push(t);
+                }
+                let len = depths.len() as u32;
+                if moves {
+                    self.sync(height);
+                    self.emit(Op::BrTable { start, len });
+                } else {
+                    self.flush_below(values - 1);
+                    let index = self.slot(values - 1);
+                    self.emit(Op::BrTableAt { index, start, len });
+                }
+            }
+            Operator::Return => self.emit_return(values, height),
+            Operator::Call { function_index } => {
+                self.flush();
+                let func = self.env.funcs[function_index as usize];
+                let top = self.base + height;
+                self.emit(Op::Call { func, top });
+                self.synced = true;
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                self.flush();
+                let sig = self.env.sigs[type_index as usize];
+                let table = self.env.tables[table_index as usize];
+                let top = self.base + height;
+                self.emit(Op::CallIndirect { sig, table, top });
+                self.synced = true;
+            }
+            Operator::Drop => self.remove_provider(values - 1),
+            Operator::Select | Operator::TypedSelect { .. } => {
+                for pos in values - 3..values {
+                    self.materialize(pos);
+                }
+                self.emit(Op::Select(self.home(values - 3)));
+            }
+            Operator::LocalGet { local_index } => {
+                let (cell, _) = self.locals[local_index as usize];
+                self.push_provider(values, Src::Local(cell));
+            }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                let (cell, _) = self.locals[local_index as usize];
+                let tee = matches!(op, Operator::LocalTee { .. });
+                self.emit_local_set(cell, values, tee);
+            }
+            Operator::GlobalGet { global_index } => {
+                let global = self.env.globals[global_index as usize];
+                let dst = self.home(values);
+                self.emit_result(Op::GlobalGet { dst, global }, values);
+            }
+            Operator::GlobalSet { global_index } => {
+                let global = self.env.globals[global_index as usize];
+                let src = self.slot(values - 1);
+                self.remove_provider(values - 1);
+                self.emit(Op::GlobalSet { src, global });
+            }
+            Operator::I32Const { value } => {
+                self.push_provider(values, Src::Const(u64::from(value as u32)));
+            }
+            Operator::I64Const { value } => {
+                self.push_provider(values, Src::Const(value as u64));
+            }
+            Operator::F32Const { value } => {
+                self.push_provider(values, Src::Const(u64::from(value.bits())));
+            }
+            Operator::F64Const { value } => self.push_provider(values, Src::Const(value.bits())),
+            Operator::RefNull { .. } => self.push_provider(values, Src::Const(0)),
+            Operator::RefFunc { function_index } => {
+                let bits = Ref::func(self.env.funcs[function_index as usize]).to_bits();
+                self.push_provider(values, Src::Const(bits));
+            }
+            // A reference is null when its cell is zero; equal when the cells are.
+            Operator::RefIsNull => self.emit_numeric_of(&Operator::I64Eqz, values, 0),
+            Operator::RefEq => self.emit_numeric_of(&Operator::I64Eq, values, 0),
+            _ => match regs::numeric(op) {
+                Some(n @ (Numeric::Load(_, m) | Numeric::Store { memarg: m, .. })) => {
+                    let offset = self.fast_memarg(&m).unwrap_or_default();
+                    self.emit_numeric(n, values, offset);
+                }
+                Some(n) => self.emit_numeric(n, values, 0),
+                None => unreachable!("is_register_op accepts only the operators above"),
+            },
+        }
+        Ok(())
+    }
+
+    /// [`Translator::emit_numeric`] of the numeric operator `op`.
+    fn emit_numeric_of(&mut self, op: &Operator<'_>, values: u32, offset: u32) {
+        if let Some(n) = regs::numeric(op) {
+            self.emit_numeric(n, values, offset);
+        }
+    }
+
+    /// Returns from the function with its results the top of a stack of `values` values
+    /// (`height` cells).
+    fn emit_return(&mut self, values: u32, height: u32) {
+        let n = self.code.results;
+        if n == 1
+            && values >= 1
+            && let Some(Src::Local(cell)) = self.provider_at(values - 1)
+        {
+            self.emit(Op::Return(cell));
+        } else {
+            self.flush();
+            self.emit(Op::Return(self.base + height - n));
+        }
     }
 
     /// The store address of table `table`.
@@ -808,7 +985,7 @@ mod tests {
     }
 
     #[test]
-    fn forward_branch_is_patched_with_its_stack_adjustment() {
+    fn forward_branch_moves_its_values_to_the_label() {
         let code = code_of(
             "(module (func (result i32)
                 (block (result i32)
@@ -819,15 +996,14 @@ mod tests {
         assert_eq!(
             code.ops,
             [
-                Op::I32Const(1),
-                Op::I32Const(2),
-                Op::I32Const(3),
-                Op::Br {
-                    target: 4,
-                    drop: 2,
-                    keep: 1
-                },
-                Op::Return,
+                // The constants are materialized at the branch, the kept one moved down.
+                Op::Const { dst: 0, bits: 1 },
+                Op::Const { dst: 1, bits: 2 },
+                Op::Const { dst: 2, bits: 3 },
+                Op::Copy { dst: 0, src: 2 },
+                Op::Jump(5),
+                Op::Return(0),
+                Op::Return(0),
             ]
         );
     }
@@ -842,25 +1018,20 @@ mod tests {
         assert_eq!(
             code.ops,
             [
-                // `local.get; br_if` and `local.get; if` are fused (`translate/fuse.rs`).
-                Op::JumpIfLocalNonZero {
-                    local: 0,
-                    target: 0
-                },
-                Op::JumpIfLocalZero {
-                    local: 0,
-                    target: 4
-                },
-                Op::I32Const(1),
+                // Conditions are read from the local's cell.
+                Op::BrIfNonZero { cond: 0, target: 0 },
+                Op::BrIfZero { cond: 0, target: 4 },
+                Op::Const { dst: 1, bits: 1 },
                 Op::Jump(5),
-                Op::I32Const(2),
-                Op::Return,
+                Op::Const { dst: 1, bits: 2 },
+                Op::Return(1),
+                Op::Return(1),
             ]
         );
     }
 
     #[test]
-    fn fuses_operands_but_never_across_a_label() {
+    fn operands_are_cells_and_results_go_to_locals_but_never_across_a_label() {
         let wat = "(module (func (export \"f\") (param i32) (result i32)
             (local.get 0) (i32.const 1) (i32.add) (local.set 0)
             (local.get 0)
@@ -870,22 +1041,20 @@ mod tests {
         assert_eq!(
             code.ops,
             [
-                Op::I32AddLCS {
-                    local: 0,
-                    c: 1,
-                    dst: 0
+                // `local.get`, `i32.const`, `i32.add` and `local.set`: one op.
+                Op::I32AddImm {
+                    dst: 0,
+                    a: 0,
+                    imm: 1
                 },
-                Op::LocalGet(0),
-                Op::I32Const(2),
-                Op::JumpIfLocalNonZero {
-                    local: 0,
-                    target: 6
-                },
-                Op::Drop,
-                Op::I32Const(3),
-                // The block's end is a branch target: no `I32AddC(3)` here.
-                Op::I32Add,
-                Op::Return,
+                // The deferred `local.get` is materialized when the block opens.
+                Op::Copy { dst: 1, src: 0 },
+                Op::Const { dst: 2, bits: 2 },
+                Op::BrIfNonZero { cond: 0, target: 5 },
+                Op::Const { dst: 2, bits: 3 },
+                Op::I32Add { dst: 1, a: 1, b: 2 },
+                Op::Return(1),
+                Op::Return(1),
             ]
         );
         let mut store = Store::new(Config::default());
@@ -894,6 +1063,37 @@ mod tests {
             .unwrap();
         assert_eq!(store.call(i, "f", &[Val::I32(4)]).unwrap(), [Val::I32(7)]);
         assert_eq!(store.call(i, "f", &[Val::I32(-1)]).unwrap(), [Val::I32(3)]);
+
+        // A label between an op and the `local.set` of its result keeps a copy.
+        let code = code_of(
+            "(module (func (param i32)
+                (i32.add (local.get 0) (i32.const 1)) (block) (local.set 0)))",
+        );
+        assert_eq!(
+            code.ops[..2],
+            [
+                Op::I32AddImm {
+                    dst: 1,
+                    a: 0,
+                    imm: 1
+                },
+                Op::Copy { dst: 0, src: 1 },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_local_written_while_deferred_is_read_first() {
+        let wat = "(module (func (export \"f\") (param i32) (result i32)
+            (local.get 0) (local.set 0 (i32.const 5)) (local.get 0) (i32.sub)))";
+        let code = code_of(wat);
+        assert_eq!(code.ops[0], Op::Copy { dst: 1, src: 0 });
+        assert_eq!(code.ops[1], Op::Const { dst: 0, bits: 5 });
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        assert_eq!(store.call(i, "f", &[Val::I32(9)]).unwrap(), [Val::I32(4)]);
     }
 
     #[test]
@@ -905,10 +1105,23 @@ mod tests {
                 i32.const 20))",
         );
         // Nothing after the br_table in its block is emitted.
-        assert_eq!(code.ops[1], Op::BrTable { start: 0, len: 2 });
-        assert_eq!(code.ops[2], Op::I32Const(10));
+        assert_eq!(
+            code.ops,
+            [
+                Op::BrTableAt {
+                    index: 0,
+                    start: 0,
+                    len: 2
+                },
+                Op::Const { dst: 1, bits: 10 },
+                Op::Return(1),
+                Op::Const { dst: 1, bits: 20 },
+                Op::Return(1),
+                Op::Return(1),
+            ]
+        );
         let targets: Vec<u32> = code.br_targets.iter().map(|t| t.target).collect();
-        assert_eq!(targets, [2, 4]);
+        assert_eq!(targets, [1, 3]);
         let wasm = wat::parse_str(
             "(module (func (export \"f\") (param i32) (result i32)
                 (block (block (br_table 0 1 (local.get 0)))
@@ -921,7 +1134,6 @@ mod tests {
         assert_eq!(store.call(i, "f", &[Val::I32(0)]).unwrap(), [Val::I32(10)]);
         assert_eq!(store.call(i, "f", &[Val::I32(7)]).unwrap(), [Val::I32(20)]);
     }
-
     #[test]
     fn unsupported_operators_are_named() {
         let wasm = wat::parse_str(

@@ -108,7 +108,7 @@ impl Translator<'_> {
                     .count() as u32;
                 self.catch_slots = self.catch_slots.max(nested + 1);
                 let start = self.pc();
-                let slot = self.base + nested;
+                let slot = self.locals_end + nested;
                 let below = self.cells_below(values.saturating_sub(param_values));
                 self.push_block(
                     below,

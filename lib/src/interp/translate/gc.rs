@@ -51,7 +51,6 @@ impl Translator<'_> {
         height: u32,
     ) -> Result<bool, InstantiateError> {
         let op = match *op {
-            Operator::RefEq => Op::I64Eq,
             Operator::StructNew { struct_type_index }
             | Operator::StructNewDefault { struct_type_index } => {
                 let ty = self.type_id(struct_type_index);
@@ -202,7 +201,7 @@ impl Translator<'_> {
                     // The test's result sits above the reference until the branch pops it.
                     self.max_operands = self.max_operands.max(height + 1);
                     // The reference goes along with the branch (it is the label's last value).
-                    self.emit_br_if(relative_depth, height);
+                    self.emit_br_if_stack(relative_depth, height);
                 }
                 return Ok(true);
             }

@@ -1,0 +1,385 @@
+//! Register allocation for the translator: wasm's operand stack becomes frame cells.
+//!
+//! Every operand has a home cell, fixed at translation: the frame base plus the cells of the
+//! parameters, locals and the operands below it. A register op reads its operands from cells
+//! and writes its result to the home cell of the operand it produces, so most wasm
+//! instructions become one op that moves nothing. Two deferrals save the copies a stack
+//! machine makes:
+//! - `local.get` and the constants push no op: the operand is recorded as a *provider* (the
+//!   local's cell, or the constant, which an op with an immediate form takes as its immediate).
+//!   A provider is *materialized* (copied to its home cell) before anything could observe the
+//!   difference: when its local is about to be written, at every block boundary and branch,
+//!   and before a stack op.
+//! - `local.set` and `local.tee` of the result of the op just emitted rewrite that op's
+//!   destination to the local's cell.
+//!
+//! A comparison consumed by the `br_if` or `if` right after it is fused with it into a
+//! compare-and-branch op. Neither rewrite crosses a label (the translator's fence).
+//!
+//! The stack ops (SIMD, GC, tables, bulk memory, exceptions, atomics, two-cell values, branches
+//! that move values) still run at the stack pointer: before one, every provider is
+//! materialized and, when register ops have moved the height since the stack pointer was last
+//! right, an [`Op::SetSp`] puts it there (see [`Translator::sync`]).
+
+use super::super::code::for_each_numeric;
+use super::{Op, Translator};
+use wasmparser::{MemArg, Operator};
+
+/// A deferred operand: where its value is until it is materialized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Src {
+    /// The current value of the local at this cell.
+    Local(u32),
+    /// A constant, as the bits of its cell.
+    Const(u64),
+}
+
+/// How a numeric operator translates ([`numeric`]).
+#[derive(Clone, Copy)]
+pub(super) enum Numeric {
+    /// A binary operator: its form on two cells, its form with an immediate right operand,
+    /// whether it is commutative and whether it works on 64-bit integers.
+    Binary {
+        rr: fn(u32, u32, u32) -> Op,
+        ri: Option<fn(u32, u32, i32) -> Op>,
+        comm: bool,
+        wide: bool,
+    },
+    /// A unary operator.
+    Unary(fn(u32, u32) -> Op),
+    /// A load (its form on memory 0, and its memory argument).
+    Load(fn(u32, u32, u32) -> Op, MemArg),
+    /// A store: its form on memory 0, its form with an immediate value, whether the value
+    /// is 64-bit, and its memory argument.
+    Store {
+        rr: fn(u32, u32, u32) -> Op,
+        ri: fn(u32, i32, u32) -> Op,
+        wide: bool,
+        memarg: MemArg,
+    },
+}
+
+/// Whether a table entry's commutativity mark says commutative.
+macro_rules! is_comm {
+    (comm) => {
+        true
+    };
+    (nc) => {
+        false
+    };
+}
+
+macro_rules! define_lookup {
+    (
+        ()
+        binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
+        compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
+        binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+        unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
+        load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+    ) => {
+        /// How a numeric operator, load or store translates, if it is one.
+        pub(super) fn numeric(op: &Operator<'_>) -> Option<Numeric> {
+            Some(match op {
+                $(Operator::$bi => Numeric::Binary {
+                    rr: |dst, a, b| Op::$bi { dst, a, b },
+                    ri: Some(|dst, a, imm| Op::$bi_imm { dst, a, imm }),
+                    comm: is_comm!($bi_c),
+                    wide: size_of::<$bi_t>() == 8,
+                },)*
+                $(Operator::$c => Numeric::Binary {
+                    rr: |dst, a, b| Op::$c { dst, a, b },
+                    ri: Some(|dst, a, imm| Op::$c_imm { dst, a, imm }),
+                    comm: is_comm!($c_c),
+                    wide: size_of::<$c_t>() == 8,
+                },)*
+                $(Operator::$b => Numeric::Binary {
+                    rr: |dst, a, b| Op::$b { dst, a, b },
+                    ri: None,
+                    comm: false,
+                    wide: false,
+                },)*
+                $(Operator::$u => Numeric::Unary(|dst, a| Op::$u { dst, a }),)*
+                $(Operator::$l { memarg } => {
+                    Numeric::Load(|dst, addr, offset| Op::$l { dst, addr, offset }, *memarg)
+                })*
+                $(Operator::$s { memarg } => Numeric::Store {
+                    rr: |addr, value, offset| Op::$s { addr, value, offset },
+                    ri: |addr, imm, offset| Op::$s_imm { addr, imm, offset },
+                    wide: size_of::<$s_t>() == 8,
+                    memarg: *memarg,
+                },)*
+                _ => return None,
+            })
+        }
+
+        /// The compare-and-branch op for a comparison op (jumping when it holds, or when it
+        /// does not if `negate`), and the conditional jumps for `eqz`.
+        fn branch_form(op: Op, target: u32, negate: bool) -> Option<Op> {
+            Some(match (op, negate) {
+                $(
+                    (Op::$c { a, b, .. }, false) => Op::$c_br { a, b, target },
+                    (Op::$c { a, b, .. }, true) => Op::$c_nbr { a, b, target },
+                    (Op::$c_imm { a, imm, .. }, false) => Op::$c_bri { a, imm, target },
+                    (Op::$c_imm { a, imm, .. }, true) => Op::$c_nbri { a, imm, target },
+                )*
+                (Op::I32Eqz { a, .. }, false) => Op::BrIfZero { cond: a, target },
+                (Op::I32Eqz { a, .. }, true) => Op::BrIfNonZero { cond: a, target },
+                _ => return None,
+            })
+        }
+
+        /// The result cell of an op that writes exactly one cell and nothing else.
+        fn dst_mut(op: &mut Op) -> Option<&mut u32> {
+            match op {
+                $(Op::$bi { dst, .. } | Op::$bi_imm { dst, .. } => Some(dst),)*
+                $(Op::$c { dst, .. } | Op::$c_imm { dst, .. } => Some(dst),)*
+                $(Op::$b { dst, .. } => Some(dst),)*
+                $(Op::$u { dst, .. } => Some(dst),)*
+                $(Op::$l { dst, .. } => Some(dst),)*
+                Op::Copy { dst, .. } | Op::Const { dst, .. } | Op::GlobalGet { dst, .. } => {
+                    Some(dst)
+                }
+                _ => None,
+            }
+        }
+
+        /// The branch target of a conditional branch op, to patch.
+        pub(super) fn target_mut(op: &mut Op) -> Option<&mut u32> {
+            match op {
+                $(
+                    Op::$c_br { target, .. } | Op::$c_bri { target, .. } => Some(target),
+                )*
+                Op::Jump(target)
+                | Op::JumpIfZero(target)
+                | Op::JumpIfNonZero(target)
+                | Op::BrIfZero { target, .. }
+                | Op::BrIfNonZero { target, .. }
+                | Op::Br { target, .. }
+                | Op::BrIf { target, .. }
+                | Op::BrOnNull { target, .. }
+                | Op::BrOnNonNull { target, .. } => Some(target),
+                _ => None,
+            }
+        }
+    };
+}
+for_each_numeric!(define_lookup());
+
+impl Translator<'_> {
+    /// Appends `op`; returns its op index.
+    pub(super) fn emit(&mut self, op: Op) -> usize {
+        self.code.ops.push(op);
+        self.last = None;
+        self.code.ops.len() - 1
+    }
+
+    /// Appends `op`, which writes operand `pos`'s home cell and nothing else: a following
+    /// `local.set` may redirect it.
+    pub(super) fn emit_result(&mut self, op: Op, pos: u32) {
+        let at = self.emit(op);
+        self.last = Some((at, pos));
+    }
+
+    /// The home cell of the operand at `pos` (counted in values from the bottom).
+    pub(super) fn home(&self, pos: u32) -> u32 {
+        let popped = pos
+            .checked_sub(self.popped_from)
+            .and_then(|i| self.popped.get(i as usize));
+        self.base + popped.copied().unwrap_or_else(|| self.cells_below(pos))
+    }
+
+    pub(super) fn provider_at(&self, pos: u32) -> Option<Src> {
+        self.providers
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == pos)
+            .map(|(_, s)| *s)
+    }
+
+    pub(super) fn push_provider(&mut self, pos: u32, src: Src) {
+        self.remove_provider(pos);
+        self.providers.push((pos, src));
+    }
+
+    pub(super) fn remove_provider(&mut self, pos: u32) {
+        self.providers.retain(|(p, _)| *p != pos);
+    }
+
+    /// Copies a deferred operand to its home cell.
+    pub(super) fn materialize(&mut self, pos: u32) {
+        let Some(src) = self.provider_at(pos) else {
+            return;
+        };
+        self.remove_provider(pos);
+        let dst = self.home(pos);
+        match src {
+            Src::Local(cell) => self.emit(Op::Copy { dst, src: cell }),
+            Src::Const(bits) => self.emit(Op::Const { dst, bits }),
+        };
+    }
+
+    /// Materializes every operand below `pos`.
+    pub(super) fn flush_below(&mut self, pos: u32) {
+        let mut below: Vec<u32> = self
+            .providers
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| *p < pos)
+            .collect();
+        below.sort_unstable();
+        for p in below {
+            self.materialize(p);
+        }
+    }
+
+    /// Materializes every operand.
+    pub(super) fn flush(&mut self) {
+        self.flush_below(u32::MAX);
+    }
+
+    /// Makes the stack real before a stack op at operand height `height` (cells): every
+    /// operand in its home cell and the stack pointer above the top one.
+    pub(super) fn sync(&mut self, height: u32) {
+        self.flush();
+        if !self.synced {
+            self.emit(Op::SetSp(self.base + height));
+            self.synced = true;
+        }
+    }
+
+    /// The cell an op reads operand `pos` from: a local's, or its home cell (a constant is
+    /// materialized there).
+    pub(super) fn slot(&mut self, pos: u32) -> u32 {
+        match self.provider_at(pos) {
+            Some(Src::Local(cell)) => cell,
+            Some(Src::Const(_)) => {
+                self.materialize(pos);
+                self.home(pos)
+            }
+            None => self.home(pos),
+        }
+    }
+
+    /// The constant operand at `pos` as an immediate of a 32-bit (`wide` false) or 64-bit
+    /// integer operator, if it is a constant that fits.
+    fn imm(&self, pos: u32, wide: bool) -> Option<i32> {
+        match self.provider_at(pos)? {
+            Src::Const(bits) if !wide => Some(bits as u32 as i32),
+            Src::Const(bits) => i32::try_from(bits as i64).ok(),
+            Src::Local(_) => None,
+        }
+    }
+
+    /// Emits a numeric operator whose operands are the top of a stack of `values` values.
+    pub(super) fn emit_numeric(&mut self, n: Numeric, values: u32, offset: u32) {
+        match n {
+            Numeric::Binary { rr, ri, comm, wide } => {
+                let (pa, pb) = (values - 2, values - 1);
+                let dst = self.home(pa);
+                let op = match (ri, self.imm(pb, wide), self.imm(pa, wide)) {
+                    (Some(ri), Some(imm), _) => ri(dst, self.slot(pa), imm),
+                    (Some(ri), None, Some(imm)) if comm => ri(dst, self.slot(pb), imm),
+                    _ => {
+                        let a = self.slot(pa);
+                        rr(dst, a, self.slot(pb))
+                    }
+                };
+                self.remove_provider(pa);
+                self.remove_provider(pb);
+                self.emit_result(op, pa);
+            }
+            Numeric::Unary(un) => {
+                let pa = values - 1;
+                let op = un(self.home(pa), self.slot(pa));
+                self.remove_provider(pa);
+                self.emit_result(op, pa);
+            }
+            Numeric::Load(load, _) => {
+                let pa = values - 1;
+                let op = load(self.home(pa), self.slot(pa), offset);
+                self.remove_provider(pa);
+                self.emit_result(op, pa);
+            }
+            Numeric::Store { rr, ri, wide, .. } => {
+                let (pa, pv) = (values - 2, values - 1);
+                let addr = self.slot(pa);
+                let op = match self.imm(pv, wide) {
+                    Some(imm) => ri(addr, imm, offset),
+                    None => rr(addr, self.slot(pv), offset),
+                };
+                self.remove_provider(pa);
+                self.remove_provider(pv);
+                self.emit(op);
+            }
+        }
+    }
+
+    /// `local.set` (or, with `tee`, `local.tee`) of the one-cell local at `cell`, with the
+    /// value the top of a stack of `values` values.
+    pub(super) fn emit_local_set(&mut self, cell: u32, values: u32, tee: bool) {
+        let pos = values - 1;
+        // Operands deferred to this local must keep the value it has now.
+        let stale: Vec<u32> = self
+            .providers
+            .iter()
+            .filter(|&&(p, s)| p != pos && s == Src::Local(cell))
+            .map(|(p, _)| *p)
+            .collect();
+        for p in stale {
+            self.materialize(p);
+        }
+        match self.provider_at(pos) {
+            Some(Src::Local(src)) if src == cell => {}
+            Some(Src::Local(src)) => {
+                self.emit(Op::Copy { dst: cell, src });
+            }
+            Some(Src::Const(bits)) => {
+                self.emit(Op::Const { dst: cell, bits });
+            }
+            None => {
+                let last = self.code.ops.len().wrapping_sub(1);
+                let redirect = self.last == Some((last, pos)) && last >= self.fence;
+                match self.code.ops.last_mut().and_then(dst_mut) {
+                    Some(dst) if redirect => {
+                        *dst = cell;
+                        self.last = None;
+                    }
+                    _ => {
+                        let src = self.home(pos);
+                        self.emit(Op::Copy { dst: cell, src });
+                    }
+                }
+            }
+        }
+        self.remove_provider(pos);
+        if tee {
+            self.push_provider(pos, Src::Local(cell));
+        }
+    }
+
+    /// Emits a jump to `target` taken when the condition at `pos` (the top operand) holds,
+    /// or, with `negate`, when it does not; returns its op index, for a patch. A comparison
+    /// emitted just before is fused with it.
+    pub(super) fn emit_cond_jump(&mut self, pos: u32, target: u32, negate: bool) -> usize {
+        self.flush_below(pos);
+        let last = self.code.ops.len().wrapping_sub(1);
+        if self.last == Some((last, pos))
+            && last >= self.fence
+            && self.provider_at(pos).is_none()
+            && let Some(fused) = branch_form(self.code.ops[last], target, negate)
+        {
+            self.code.ops[last] = fused;
+            self.last = None;
+            return last;
+        }
+        let cond = self.slot(pos);
+        self.remove_provider(pos);
+        if negate {
+            self.emit(Op::BrIfZero { cond, target })
+        } else {
+            self.emit(Op::BrIfNonZero { cond, target })
+        }
+    }
+}

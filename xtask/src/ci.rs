@@ -1,8 +1,9 @@
 //! `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
 //!
 //! Formatting, lints (warnings are errors), the corpus download, every test with the corpus
-//! required and snapshots never rewritten, the docs with warnings as errors, and a check that
-//! the library and the CLI hold one version of each wasm crate.
+//! required and snapshots never rewritten, the interpreter's tests again in an optimized build,
+//! the docs with warnings as errors, and a check that the library and the CLI hold one version
+//! of each wasm crate.
 
 use anyhow::{Context, bail};
 use std::process::Command;
@@ -34,6 +35,38 @@ pub fn run() -> anyhow::Result<()> {
     test.env("WASM_TOOL_REQUIRE_CORPUS", "1")
         .env("INSTA_UPDATE", "no");
     step("cargo test", test)?;
+    // Optimized builds run the interpreter's register ops as threaded tail calls
+    // (`lib/src/interp/threaded.rs`), which debug builds replace by a loop: run the spec
+    // suites and the WASI programs that way too.
+    step(
+        "cargo clippy --release (threaded interpreter)",
+        cargo(&[
+            "clippy",
+            "--release",
+            "-p",
+            "wasm-tool-lib",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "cargo test --release (interpreter)",
+        cargo(&[
+            "test",
+            "--release",
+            "-p",
+            "wasm-tool-lib",
+            "--test",
+            "interp_spec",
+            "--test",
+            "interp",
+        ]),
+    )?;
+    step(
+        "cargo test --release (wasm-tool run)",
+        cargo(&["test", "--release", "-p", "wasm-tool", "--test", "run"]),
+    )?;
     let mut doc = cargo(&["doc", "--workspace", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
     step("cargo doc", doc)?;

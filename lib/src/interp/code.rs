@@ -220,6 +220,7 @@ macro_rules! define_op {
         /// push at the stack pointer `sp`, which the translator sets with [`Op::SetSp`] before
         /// them when register ops have left it behind.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u16)]
         #[allow(missing_docs, reason = "the table's variants are the wasm instructions of the same name")]
         pub enum Op {
             $(

@@ -19,7 +19,8 @@ use super::code::{FuncCode, NO_SLOT, Op, for_each_numeric};
 use super::exception;
 use super::memory::{self, Memory};
 use super::numeric as num;
-use super::simd;
+use super::simd::{self, stack2};
+use super::threaded::{self, Frame};
 use super::trap::{BacktraceFrame, Trap, TrapKind};
 use super::value::{self, Ref, Val};
 use super::{FuncInst, Store, atomic, bulk, gc, table};
@@ -73,15 +74,6 @@ impl Cell for bool {
     fn to_cell(self) -> u64 {
         u64::from(self)
     }
-}
-
-/// A suspended caller (its memory is its code's [`FuncCode::memory`]).
-struct Frame<'a> {
-    code: &'a FuncCode,
-    func: u32,
-    /// Where it goes on: an op of `code.ops`.
-    ip: *const Op,
-    fp: usize,
 }
 
 /// Runs function `func` of the store with `args`.
@@ -205,6 +197,7 @@ fn run<const FUEL: bool>(
     stack[sp..sp + code.locals as usize].fill(0);
     sp += code.locals as usize;
     let mut mem = code.memory;
+    let mut stack_ptr: *mut u64;
     let mut regs: *mut u64;
     let mut mem_ptr: *mut u8;
     let mut mem_len: usize;
@@ -297,7 +290,8 @@ fn run<const FUEL: bool>(
         () => {{
             debug_assert!(fp <= stack.len());
             // SAFETY: `fp` is within the stack (a frame's cells are checked on entry).
-            regs = unsafe { stack.as_mut_ptr().add(fp) };
+            stack_ptr = stack.as_mut_ptr();
+            regs = unsafe { stack_ptr.add(fp) };
             (mem_ptr, mem_len) = match memories.get_mut(mem) {
                 Some(m) => (m.data.as_mut_ptr(), m.data.len()),
                 None => (std::ptr::NonNull::dangling().as_ptr(), 0),
@@ -578,7 +572,30 @@ fn run<const FUEL: bool>(
     }
 
     refresh!();
+    let mut fast = threaded::Fast::new(funcs, code, max_depth);
     let result: Result<usize, TrapKind> = loop {
+        if !FUEL {
+            // Register ops run threaded (`threaded.rs`) until the next other op.
+            fast.enter(code, func, fp, mem);
+            fast.globals = globals.as_mut_ptr();
+            fast.stack = stack_ptr;
+            fast.stack_len = stack.len();
+            fast.regs_len = stack.len() - fp;
+            fast.sp = sp;
+            fast.frames = &raw mut frames;
+            // SAFETY: `ip` is an op of `ops`, the body of the frame at `fp` whose
+            // `max_height` was checked on entry; `regs` and the memory's raw parts come from
+            // the last `refresh!`, and nothing else touches them until `run` returns.
+            ip = unsafe { threaded::run(&mut fast, ip, regs, mem_ptr, mem_len) };
+            // Calls and returns may have moved to another frame (of the same memory).
+            (code, func, fp, sp) = (fast.code, fast.func, fast.fp, fast.sp);
+            ops = &code.ops;
+            // SAFETY: `fp` is within the stack (a frame's cells are checked on entry).
+            regs = unsafe { stack_ptr.add(fp) };
+            if let Some(kind) = fast.trap.take() {
+                break Err(kind);
+            }
+        }
         if FUEL {
             if fuel_left == 0 {
                 break Err(TrapKind::OutOfFuel);
@@ -673,34 +690,14 @@ fn run<const FUEL: bool>(
                 let t = code.br_targets[(start + i) as usize];
                 branch!(t.target, t.drop, t.keep);
             }
-            Op::Select2 => {
-                let c = pop!(u32);
-                sp -= 2;
-                if c == 0 {
-                    stack.copy_within(sp..sp + 2, sp - 2);
-                }
+            Op::Select2 => sp = stack2::select(stack, sp),
+            Op::LocalGet2(i) => sp = stack2::local_get(stack, sp, fp + i as usize),
+            Op::LocalSet2(i) => sp = stack2::local_set(stack, sp, fp + i as usize),
+            Op::LocalTee2(i) => {
+                stack2::local_set(stack, sp, fp + i as usize);
             }
-            Op::LocalGet2(i) => {
-                let at = fp + i as usize;
-                stack.copy_within(at..at + 2, sp);
-                sp += 2;
-            }
-            Op::LocalSet2(i) => {
-                sp -= 2;
-                stack.copy_within(sp..sp + 2, fp + i as usize);
-            }
-            Op::LocalTee2(i) => stack.copy_within(sp - 2..sp, fp + i as usize),
-            Op::GlobalGet2(g) => {
-                let v = globals[g as usize].value;
-                stack[sp] = v as u64;
-                stack[sp + 1] = (v >> 64) as u64;
-                sp += 2;
-            }
-            Op::GlobalSet2(g) => {
-                sp -= 2;
-                globals[g as usize].value =
-                    u128::from(stack[sp]) | (u128::from(stack[sp + 1]) << 64);
-            }
+            Op::GlobalGet2(g) => sp = stack2::push(stack, sp, globals[g as usize].value),
+            Op::GlobalSet2(g) => (globals[g as usize].value, sp) = stack2::pop(stack, sp),
             Op::MemorySize => push!(memories.get(mem).map_or(0, Memory::pages)),
             Op::MemoryGrow => un!(u64, |delta| memories
                 .get_mut(mem)
@@ -810,16 +807,9 @@ fn run<const FUEL: bool>(
                 ));
             }
             // SIMD (simd.rs): a v128 is two cells, low half first.
-            Op::V128Const(i) => {
-                simd::put(stack, sp, code.v128_consts[i as usize]);
-                sp += 2;
-            }
+            Op::V128Const(i) => sp = stack2::push(stack, sp, code.v128_consts[i as usize]),
             Op::I8x16Shuffle(i) => {
-                let b = simd::get(stack, sp - 2);
-                let a = simd::get(stack, sp - 4);
-                let lanes = code.v128_consts[i as usize];
-                simd::put(stack, sp - 4, simd::shuffle(a, b, lanes));
-                sp -= 2;
+                sp = stack2::shuffle2(stack, sp, code.v128_consts[i as usize]);
             }
             Op::Simd(op) => sp = simd::exec(op, stack, sp),
             Op::SimdLane { op, lane } => sp = simd::exec_lane(op, lane, stack, sp),

@@ -33,6 +33,7 @@ pub mod memory;
 pub mod numeric;
 pub mod simd;
 pub mod table;
+mod threaded;
 mod translate;
 pub mod trap;
 pub mod value;

@@ -352,6 +352,58 @@ fn pmax<T: PartialOrd>(a: T, b: T) -> T {
     if a < b { b } else { a }
 }
 
+/// The stack ops on two-cell (`v128`) values, shared by the interpreter loop and the threaded
+/// handlers: each takes the stack and its pointer `sp` and returns the new pointer.
+pub(crate) mod stack2 {
+    use super::{get, put, shuffle};
+
+    /// `select` of two `v128`s (and the `i32` condition above them).
+    #[inline(always)]
+    pub(crate) fn select(stack: &mut [u64], sp: usize) -> usize {
+        let sp = sp - 3;
+        if stack[sp + 2] as u32 == 0 {
+            stack.copy_within(sp..sp + 2, sp - 2);
+        }
+        sp
+    }
+
+    /// Pushes the `v128` local at cell `at` of the frame at `fp`.
+    #[inline(always)]
+    pub(crate) fn local_get(stack: &mut [u64], sp: usize, at: usize) -> usize {
+        stack.copy_within(at..at + 2, sp);
+        sp + 2
+    }
+
+    /// Pops a `v128` into the local at cell `at`.
+    #[inline(always)]
+    pub(crate) fn local_set(stack: &mut [u64], sp: usize, at: usize) -> usize {
+        stack.copy_within(sp - 2..sp, at);
+        sp - 2
+    }
+
+    /// Pushes a `v128` constant.
+    #[inline(always)]
+    pub(crate) fn push(stack: &mut [u64], sp: usize, v: u128) -> usize {
+        put(stack, sp, v);
+        sp + 2
+    }
+
+    /// Pops a `v128`.
+    #[inline(always)]
+    pub(crate) fn pop(stack: &[u64], sp: usize) -> (u128, usize) {
+        (get(stack, sp - 2), sp - 2)
+    }
+
+    /// `i8x16.shuffle` of the two `v128`s on top with these lane indices.
+    #[inline(always)]
+    pub(crate) fn shuffle2(stack: &mut [u64], sp: usize, lanes: u128) -> usize {
+        let b = get(stack, sp - 2);
+        let a = get(stack, sp - 4);
+        put(stack, sp - 4, shuffle(a, b, lanes));
+        sp - 2
+    }
+}
+
 /// The `v128` in cells `at` (low half) and `at + 1`.
 #[inline(always)]
 pub(crate) fn get(stack: &[u64], at: usize) -> u128 {

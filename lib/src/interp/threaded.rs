@@ -1,0 +1,773 @@
+//! Threaded execution of the register ops: each op has a handler function that does its work
+//! and then calls the handler of the next op as a tail call, so that every handler ends in an
+//! indirect jump of its own (which the CPU predicts far better than the one jump of a central
+//! `match`) and the frame base, memory 0 and the op pointer stay in argument registers.
+//!
+//! [`run`] executes register ops from `ip` until it meets an op that is not one (or a trap) and
+//! returns where it stopped; the interpreter loop (`exec.rs`) runs that op and comes back. The
+//! handlers are generated from the numeric table ([`for_each_numeric`]) plus a few control
+//! ops; every other op maps to [`stop`].
+//!
+//! A tail call becomes a jump only in optimized code. The cfg `interp_tail_calls` (set by
+//! `lib/build.rs` for optimized builds on x86_64 and aarch64) selects it; otherwise each
+//! handler returns the next op and [`run`] loops, so that the native stack never grows with
+//! the number of ops executed.
+//!
+//! Like `exec.rs`, this module reads ops, frame cells and memory without bounds checks; the
+//! same invariants justify it (see the `SAFETY` comments) and debug builds check them.
+
+#![allow(
+    unsafe_code,
+    reason = "unchecked op, register and memory access in the threaded handlers"
+)]
+
+use super::code::{BrTarget, FuncCode, Op, for_each_numeric};
+use super::memory;
+use super::numeric as num;
+use super::simd::{self, SimdOp, stack2};
+use super::trap::TrapKind;
+use super::{FuncInst, Global};
+
+/// A suspended caller (its memory is its code's [`FuncCode::memory`]).
+pub(super) struct Frame<'a> {
+    pub(super) code: &'a FuncCode,
+    pub(super) func: u32,
+    /// Where it goes on: an op of `code.ops`.
+    pub(super) ip: *const Op,
+    pub(super) fp: usize,
+}
+
+/// What the handlers share beyond their register arguments; set by the interpreter loop before
+/// each [`run`], and read back after it (calls and returns change the frame).
+pub(super) struct Fast<'a> {
+    /// The store's functions.
+    funcs: &'a [FuncInst],
+    /// The most frames the call stack may hold.
+    max_depth: usize,
+    /// The running function's code, store address and memory (store address).
+    pub(super) code: &'a FuncCode,
+    pub(super) func: u32,
+    mem: usize,
+    /// The frames of the suspended callers (the interpreter loop's).
+    pub(super) frames: *mut Vec<Frame<'a>>,
+    /// The current body's ops (for jumps).
+    pub(super) ops: *const Op,
+    /// The number of ops of the body (for debug checks).
+    pub(super) ops_len: usize,
+    /// The current body's `br_table` targets.
+    pub(super) br_targets: *const BrTarget,
+    /// The store's globals.
+    pub(super) globals: *mut Global,
+    /// The frame's cells from its base to the end of the stack (for debug checks).
+    pub(super) regs_len: usize,
+    /// Set when a handler traps; `run` returns the trapping op.
+    pub(super) trap: Option<TrapKind>,
+    /// Set by [`stop`]: the op at the returned pointer is not a register op.
+    pub(super) stopped: bool,
+    /// The stack (`regs` is its cell `fp`) and its length, for the stack ops on `v128`s.
+    pub(super) stack: *mut u64,
+    pub(super) stack_len: usize,
+    /// The stack pointer and frame base, as indices into the stack.
+    pub(super) sp: usize,
+    pub(super) fp: usize,
+    /// The current body's `v128` immediates.
+    pub(super) v128_consts: *const u128,
+}
+
+impl<'a> Fast<'a> {
+    pub(super) fn new(funcs: &'a [FuncInst], code: &'a FuncCode, max_depth: usize) -> Self {
+        Fast {
+            funcs,
+            max_depth,
+            code,
+            func: 0,
+            mem: usize::MAX,
+            frames: std::ptr::null_mut(),
+            ops: std::ptr::null(),
+            ops_len: 0,
+            br_targets: std::ptr::null(),
+            globals: std::ptr::null_mut(),
+            regs_len: 0,
+            trap: None,
+            stopped: false,
+            stack: std::ptr::null_mut(),
+            stack_len: 0,
+            sp: 0,
+            fp: 0,
+            v128_consts: std::ptr::null(),
+        }
+    }
+
+    /// Sets the running function: its code, store address, frame base and memory.
+    pub(super) fn enter(&mut self, code: &'a FuncCode, func: u32, fp: usize, mem: usize) {
+        self.code = code;
+        self.func = func;
+        self.fp = fp;
+        self.mem = mem;
+        self.ops = code.ops.as_ptr();
+        self.ops_len = code.ops.len();
+        self.br_targets = code.br_targets.as_ptr();
+        self.v128_consts = code.v128_consts.as_ptr();
+    }
+}
+
+/// A handler: runs the op at `ip` with the frame base `regs` and memory 0's bytes `mem`
+/// (`len` of them), then goes on; returns the op where execution left the threaded code.
+type Handler = for<'a> fn(&mut Fast<'a>, *const Op, *mut u64, *mut u8, usize) -> *const Op;
+
+/// Runs register ops from `ip` until an op that is not one, or a trap (`ctx.trap`); returns
+/// that op.
+///
+/// # Safety
+///
+/// `ip` points at an op of the body `ctx.ops`, `regs` at the frame base of a function running
+/// that body with its `max_height` cells available, and `mem`/`len` are the raw parts of the
+/// bytes of the instance's memory 0, which nothing else uses until `run` returns; the `ctx`
+/// pointers are those of the same body and store.
+pub(super) unsafe fn run(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    ctx.stopped = false;
+    #[cfg(interp_tail_calls)]
+    {
+        handler(ip)(ctx, ip, regs, mem, len)
+    }
+    #[cfg(not(interp_tail_calls))]
+    {
+        let mut ip = ip;
+        let mut regs = regs;
+        loop {
+            ip = handler(ip)(ctx, ip, regs, mem, len);
+            // A call or return moves the frame base.
+            // SAFETY: `fp` is within the stack (see `call` and `ret`).
+            regs = unsafe { ctx.stack.add(ctx.fp) };
+            if ctx.stopped || ctx.trap.is_some() {
+                return ip;
+            }
+        }
+    }
+}
+
+/// The handler of the op at `ip`.
+#[inline(always)]
+fn handler(ip: *const Op) -> Handler {
+    // SAFETY: `Op` is `repr(u16)`: its first two bytes are the variant's tag, every tag is
+    // below `TABLE_LEN` (checked when `HANDLERS` is built) and `ip` points at an op.
+    let tag = unsafe { *ip.cast::<u16>() };
+    // SAFETY: as above, `tag < TABLE_LEN`.
+    unsafe { *HANDLERS.get_unchecked(usize::from(tag)) }
+}
+
+/// Goes on with the op at `$ip`: a tail call to its handler, or a return to [`run`]'s loop.
+macro_rules! next {
+    ($ctx:ident, $ip:expr, $regs:ident, $mem:ident, $len:ident) => {{
+        let ip: *const Op = $ip;
+        #[cfg(interp_tail_calls)]
+        {
+            return handler(ip)($ctx, ip, $regs, $mem, $len);
+        }
+        #[cfg(not(interp_tail_calls))]
+        {
+            let _ = (&$ctx, $regs, $mem, $len);
+            return ip;
+        }
+    }};
+}
+
+/// The op after `ip`.
+macro_rules! step {
+    ($ip:ident) => {
+        // SAFETY: every body ends with a `Return`, which is not a register op: the op after a
+        // register op is in the body.
+        unsafe { $ip.add(1) }
+    };
+}
+
+/// The op at index `$t` of the body.
+macro_rules! target {
+    ($ctx:ident, $t:expr) => {{
+        let t = $t as usize;
+        debug_assert!(t < $ctx.ops_len, "jump to op {t} of {}", $ctx.ops_len);
+        // SAFETY: jump targets are op indices of the same body, resolved by the translator.
+        unsafe { $ctx.ops.add(t) }
+    }};
+}
+
+/// The fields of the op at `$ip`, which the handler table guarantees is a `$variant`.
+macro_rules! fields {
+    ($ip:ident, $variant:ident { $($f:ident),* }) => {
+        // SAFETY: `ip` points at an op (see `run`).
+        let Op::$variant { $($f),* } = (unsafe { *$ip }) else {
+            debug_assert!(false, "handler of {} on another op", stringify!($variant));
+            // SAFETY: `HANDLERS` maps each tag to the handler of that variant only.
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+    };
+}
+
+/// The whole stack, for a stack op.
+macro_rules! stack {
+    ($ctx:ident) => {
+        // SAFETY: `ctx.stack`/`ctx.stack_len` are the raw parts of the stack that `regs` points
+        // into (derived together); this slice lives for one op, while no register is accessed.
+        unsafe { std::slice::from_raw_parts_mut($ctx.stack, $ctx.stack_len) }
+    };
+}
+
+/// The payload of a tuple variant `$variant` at `$ip`.
+macro_rules! payload {
+    ($ip:ident, $variant:ident) => {{
+        // SAFETY: `ip` points at an op (see `run`).
+        let Op::$variant(x) = (unsafe { *$ip }) else {
+            debug_assert!(false, "handler of {} on another op", stringify!($variant));
+            // SAFETY: `HANDLERS` maps each tag to the handler of that variant only.
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+        x
+    }};
+}
+
+/// Reads register `$r` as a `$t`.
+macro_rules! reg {
+    ($ctx:ident, $regs:ident, $t:ty, $r:expr) => {{
+        let r = $r as usize;
+        debug_assert!(r < $ctx.regs_len, "register {r} out of the stack");
+        // SAFETY: a register is a cell of the frame, below its `max_height`, which was checked
+        // against the stack's length on entry.
+        <$t as Cell>::from_cell(unsafe { *$regs.add(r) })
+    }};
+}
+
+/// Writes `$v` to register `$r`.
+macro_rules! set_reg {
+    ($ctx:ident, $regs:ident, $r:expr, $v:expr) => {{
+        let r = $r as usize;
+        let v: u64 = Cell::to_cell($v);
+        debug_assert!(r < $ctx.regs_len, "register {r} out of the stack");
+        // SAFETY: as for `reg!`.
+        unsafe { *$regs.add(r) = v }
+    }};
+}
+
+/// Stops with a trap at `$ip` when `$e` is an error.
+macro_rules! tri {
+    ($ctx:ident, $ip:ident, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(kind) => {
+                $ctx.trap = Some(kind);
+                return $ip;
+            }
+        }
+    };
+}
+
+/// The value of a table entry's expression: `pure` ones are values, `trap` ones results.
+macro_rules! value {
+    ($ctx:ident, $ip:ident, pure, $e:expr) => {
+        $e
+    };
+    ($ctx:ident, $ip:ident, trap, $e:expr) => {
+        tri!($ctx, $ip, $e)
+    };
+}
+
+/// The bytes of memory 0.
+macro_rules! mem0 {
+    ($mem:ident, $len:ident) => {
+        // SAFETY: `mem`/`len` are the raw parts of memory 0's bytes, which only these handlers
+        // use while `run` runs (see `run`), one op at a time.
+        unsafe { std::slice::from_raw_parts_mut($mem, $len) }
+    };
+}
+
+/// A value stored in a register cell (as in `exec.rs`).
+trait Cell: Sized {
+    fn from_cell(cell: u64) -> Self;
+    fn to_cell(self) -> u64;
+}
+
+macro_rules! cell_int {
+    ($($t:ty => $u:ty),*) => {$(
+        impl Cell for $t {
+            #[inline(always)]
+            fn from_cell(cell: u64) -> Self { cell as $u as $t }
+            #[inline(always)]
+            fn to_cell(self) -> u64 { self as $u as u64 }
+        }
+    )*};
+}
+cell_int!(i32 => u32, u32 => u32, i64 => u64, u64 => u64);
+
+impl Cell for f32 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f32::from_bits(cell as u32)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+
+impl Cell for f64 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f64::from_bits(cell)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl Cell for bool {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        cell != 0
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+/// The handler of every op that is not a register op: leaves the threaded code.
+fn stop(ctx: &mut Fast, ip: *const Op, _: *mut u64, _: *mut u8, _: usize) -> *const Op {
+    ctx.stopped = true;
+    ip
+}
+
+fn copy(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, Copy { dst, src });
+    set_reg!(ctx, regs, dst, reg!(ctx, regs, u64, src));
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn constant(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, Const { dst, bits });
+    set_reg!(ctx, regs, dst, bits);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn jump(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    next!(ctx, target!(ctx, payload!(ip, Jump)), regs, mem, len)
+}
+
+fn br_if_non_zero(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, BrIfNonZero { cond, target });
+    let ip = if reg!(ctx, regs, u32, cond) != 0 {
+        target!(ctx, target)
+    } else {
+        step!(ip)
+    };
+    next!(ctx, ip, regs, mem, len)
+}
+
+fn br_if_zero(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, BrIfZero { cond, target });
+    let ip = if reg!(ctx, regs, u32, cond) == 0 {
+        target!(ctx, target)
+    } else {
+        step!(ip)
+    };
+    next!(ctx, ip, regs, mem, len)
+}
+
+fn br_table(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, size: usize) -> *const Op {
+    fields!(ip, BrTableAt { index, start, len });
+    let (n, len) = (len, size);
+    let i = reg!(ctx, regs, u32, index).min(n - 1);
+    // SAFETY: `start + i` is one of this `br_table`'s entries of the body's branch table.
+    let t = unsafe { (*ctx.br_targets.add((start + i) as usize)).target };
+    next!(ctx, target!(ctx, t), regs, mem, len)
+}
+
+fn select(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    let at = payload!(ip, Select);
+    if reg!(ctx, regs, u32, at + 2) == 0 {
+        set_reg!(ctx, regs, at, reg!(ctx, regs, u64, at + 1));
+    }
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn global_get(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, GlobalGet { dst, global });
+    // SAFETY: the translator resolved `global` to the address of a global of the store.
+    let v = unsafe { (*ctx.globals.add(global as usize)).value };
+    set_reg!(ctx, regs, dst, v as u64);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn global_set(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, GlobalSet { src, global });
+    let v = reg!(ctx, regs, u64, src);
+    // SAFETY: as in `global_get`.
+    unsafe { (*ctx.globals.add(global as usize)).value = u128::from(v) };
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+/// Calls a wasm function of the same memory (anything else, and a call that would exhaust
+/// the call stack, leaves for the interpreter loop, which does the same checks).
+fn call(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, Call { func, top });
+    let Some(FuncInst::Wasm { code: c, .. }) = ctx.funcs.get(func as usize) else {
+        return stop(ctx, ip, regs, mem, len);
+    };
+    let sp = ctx.fp + top as usize;
+    let new_fp = sp - c.params as usize;
+    // SAFETY: `frames` is the interpreter loop's frame stack, which it does not touch while
+    // `run` runs.
+    let frames = unsafe { &mut *ctx.frames };
+    if c.memory != ctx.mem
+        || frames.len() + 1 >= ctx.max_depth
+        || new_fp + c.max_height as usize > ctx.stack_len
+    {
+        return stop(ctx, ip, regs, mem, len);
+    }
+    frames.push(Frame {
+        code: ctx.code,
+        func: ctx.func,
+        ip: step!(ip),
+        fp: ctx.fp,
+    });
+    let locals = c.locals as usize;
+    // SAFETY: the callee's locals are below its `max_height`, checked above.
+    unsafe { std::ptr::write_bytes(ctx.stack.add(sp), 0, locals) };
+    ctx.sp = sp + locals;
+    ctx.enter(c, func, new_fp, ctx.mem);
+    ctx.regs_len = ctx.stack_len - new_fp;
+    // SAFETY: as above, the callee's frame is within the stack.
+    let regs = unsafe { ctx.stack.add(new_fp) };
+    next!(ctx, ctx.ops, regs, mem, len)
+}
+
+/// Returns to a caller of the same memory (the entry frame's return, and a return to another
+/// memory's code, leave for the interpreter loop).
+fn ret(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    let from = payload!(ip, Return) as usize;
+    // SAFETY: as in `call`.
+    let frames = unsafe { &mut *ctx.frames };
+    let Some(f) = frames.pop_if(|f| f.code.memory == ctx.mem) else {
+        return stop(ctx, ip, regs, mem, len);
+    };
+    let n = ctx.code.results as usize;
+    // Usually one cell or none, moving down: a loop beats a `memmove` call.
+    for i in 0..n {
+        set_reg!(ctx, regs, i, reg!(ctx, regs, u64, from + i));
+    }
+    ctx.sp = ctx.fp + n;
+    ctx.enter(f.code, f.func, f.fp, ctx.mem);
+    ctx.regs_len = ctx.stack_len - f.fp;
+    // SAFETY: the caller's frame base is within the stack.
+    let regs = unsafe { ctx.stack.add(f.fp) };
+    next!(ctx, f.ip, regs, mem, len)
+}
+
+fn set_sp(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    ctx.sp = ctx.fp + payload!(ip, SetSp) as usize;
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    ctx.sp = simd::exec(payload!(ip, Simd), stack!(ctx), ctx.sp);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd_lane(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, SimdLane { op, lane });
+    ctx.sp = simd::exec_lane(op, lane, stack!(ctx), ctx.sp);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd_mem(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, SimdMem { op, lane, offset });
+    let data = mem0!(mem, len);
+    ctx.sp = tri!(
+        ctx,
+        ip,
+        simd::exec_mem(op, lane, offset.into(), data, stack!(ctx), ctx.sp)
+    );
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn v128_const(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    let i = payload!(ip, V128Const) as usize;
+    // SAFETY: the translator made the index one of the body's `v128` immediates.
+    let v = unsafe { *ctx.v128_consts.add(i) };
+    ctx.sp = stack2::push(stack!(ctx), ctx.sp, v);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn shuffle(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    let i = payload!(ip, I8x16Shuffle) as usize;
+    // SAFETY: as in `v128_const`.
+    let lanes = unsafe { *ctx.v128_consts.add(i) };
+    ctx.sp = stack2::shuffle2(stack!(ctx), ctx.sp, lanes);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn select2(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    ctx.sp = stack2::select(stack!(ctx), ctx.sp);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn local_get2(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    let at = ctx.fp + payload!(ip, LocalGet2) as usize;
+    ctx.sp = stack2::local_get(stack!(ctx), ctx.sp, at);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn local_set2(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    let at = ctx.fp + payload!(ip, LocalSet2) as usize;
+    ctx.sp = stack2::local_set(stack!(ctx), ctx.sp, at);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn local_tee2(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    let at = ctx.fp + payload!(ip, LocalTee2) as usize;
+    stack2::local_set(stack!(ctx), ctx.sp, at);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn global_get2(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    let g = payload!(ip, GlobalGet2) as usize;
+    // SAFETY: the translator resolved the global to the address of a global of the store.
+    let v = unsafe { (*ctx.globals.add(g)).value };
+    ctx.sp = stack2::push(stack!(ctx), ctx.sp, v);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn global_set2(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    let (v, sp) = stack2::pop(stack!(ctx), ctx.sp);
+    ctx.sp = sp;
+    let g = payload!(ip, GlobalSet2) as usize;
+    // SAFETY: as in `global_get2`.
+    unsafe { (*ctx.globals.add(g)).value = v };
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+/// The tag of an op (`Op` is `repr(u16)`).
+const fn tag(op: &Op) -> usize {
+    // SAFETY: a `repr(u16)` enum starts with its `u16` tag.
+    (unsafe { *(op as *const Op).cast::<u16>() }) as usize
+}
+
+/// More than the number of `Op` variants (a tag beyond it fails to compile the table).
+const TABLE_LEN: usize = 1024;
+
+macro_rules! define_handlers {
+    (
+        ()
+        binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
+        compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
+        binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+        unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
+        load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+    ) => {
+        /// The handlers of the numeric table, one module per entry.
+        #[allow(non_snake_case, reason = "each module is named after its operator")]
+        mod handlers {
+            use super::*;
+            $(pub(super) mod $bi {
+                use super::*;
+                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $bi { dst, a, b });
+                    let ($bi_a, $bi_b) = (reg!(ctx, regs, $bi_t, a), reg!(ctx, regs, $bi_t, b));
+                    set_reg!(ctx, regs, dst, value!(ctx, ip, $bi_k, $bi_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+                pub(in super::super) fn ri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $bi_imm { dst, a, imm });
+                    let ($bi_a, $bi_b) = (reg!(ctx, regs, $bi_t, a), i64::from(imm) as $bi_t);
+                    set_reg!(ctx, regs, dst, value!(ctx, ip, $bi_k, $bi_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+            })*
+            $(pub(super) mod $c {
+                use super::*;
+                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $c { dst, a, b });
+                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), reg!(ctx, regs, $c_t, b));
+                    set_reg!(ctx, regs, dst, $c_e);
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+                pub(in super::super) fn ri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $c_imm { dst, a, imm });
+                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), i64::from(imm) as $c_t);
+                    set_reg!(ctx, regs, dst, $c_e);
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+                pub(in super::super) fn br(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $c_br { a, b, target });
+                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), reg!(ctx, regs, $c_t, b));
+                    let ip = if $c_e { target!(ctx, target) } else { step!(ip) };
+                    next!(ctx, ip, regs, mem, len)
+                }
+                pub(in super::super) fn bri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $c_bri { a, imm, target });
+                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), i64::from(imm) as $c_t);
+                    let ip = if $c_e { target!(ctx, target) } else { step!(ip) };
+                    next!(ctx, ip, regs, mem, len)
+                }
+            })*
+            $(pub(super) mod $b {
+                use super::*;
+                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $b { dst, a, b });
+                    let ($b_a, $b_b) = (reg!(ctx, regs, $b_t, a), reg!(ctx, regs, $b_t, b));
+                    set_reg!(ctx, regs, dst, value!(ctx, ip, $b_k, $b_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+            })*
+            $(pub(super) mod $u {
+                use super::*;
+                pub(in super::super) fn r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $u { dst, a });
+                    let $u_a = reg!(ctx, regs, $u_t, a);
+                    set_reg!(ctx, regs, dst, value!(ctx, ip, $u_k, $u_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+            })*
+            $(pub(super) mod $l {
+                use super::*;
+                pub(in super::super) fn r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $l { dst, addr, offset });
+                    let addr = reg!(ctx, regs, u32, addr);
+                    let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
+                    set_reg!(ctx, regs, dst, $l_e);
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+            })*
+            $(pub(super) mod $s {
+                use super::*;
+                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $s { addr, value, offset });
+                    let $s_v = reg!(ctx, regs, $s_t, value);
+                    let addr = reg!(ctx, regs, u32, addr);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+                pub(in super::super) fn ri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $s_imm { addr, imm, offset });
+                    let $s_v = i64::from(imm) as $s_t;
+                    let addr = reg!(ctx, regs, u32, addr);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+            })*
+        }
+
+        /// The handler of each op tag.
+        static HANDLERS: [Handler; TABLE_LEN] = {
+            let mut t = [stop as Handler; TABLE_LEN];
+            $(
+                t[tag(&Op::$bi { dst: 0, a: 0, b: 0 })] = handlers::$bi::rr;
+                t[tag(&Op::$bi_imm { dst: 0, a: 0, imm: 0 })] = handlers::$bi::ri;
+            )*
+            $(
+                t[tag(&Op::$c { dst: 0, a: 0, b: 0 })] = handlers::$c::rr;
+                t[tag(&Op::$c_imm { dst: 0, a: 0, imm: 0 })] = handlers::$c::ri;
+                t[tag(&Op::$c_br { a: 0, b: 0, target: 0 })] = handlers::$c::br;
+                t[tag(&Op::$c_bri { a: 0, imm: 0, target: 0 })] = handlers::$c::bri;
+            )*
+            $(t[tag(&Op::$b { dst: 0, a: 0, b: 0 })] = handlers::$b::rr;)*
+            $(t[tag(&Op::$u { dst: 0, a: 0 })] = handlers::$u::r;)*
+            $(t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r;)*
+            $(
+                t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr;
+                t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri;
+            )*
+            t[tag(&Op::Copy { dst: 0, src: 0 })] = copy;
+            t[tag(&Op::Const { dst: 0, bits: 0 })] = constant;
+            t[tag(&Op::Jump(0))] = jump;
+            t[tag(&Op::BrIfNonZero { cond: 0, target: 0 })] = br_if_non_zero;
+            t[tag(&Op::BrIfZero { cond: 0, target: 0 })] = br_if_zero;
+            t[tag(&Op::BrTableAt { index: 0, start: 0, len: 0 })] = br_table;
+            t[tag(&Op::Select(0))] = select;
+            t[tag(&Op::GlobalGet { dst: 0, global: 0 })] = global_get;
+            t[tag(&Op::GlobalSet { src: 0, global: 0 })] = global_set;
+            t[tag(&Op::SetSp(0))] = set_sp;
+            t[tag(&Op::Call { func: 0, top: 0 })] = call;
+            t[tag(&Op::Return(0))] = ret;
+            t[tag(&Op::Simd(SimdOp::V128Not))] = simd;
+            t[tag(&Op::SimdLane { op: SimdOp::V128Not, lane: 0 })] = simd_lane;
+            t[tag(&Op::SimdMem { op: SimdOp::V128Not, lane: 0, offset: 0 })] = simd_mem;
+            t[tag(&Op::V128Const(0))] = v128_const;
+            t[tag(&Op::I8x16Shuffle(0))] = shuffle;
+            t[tag(&Op::Select2)] = select2;
+            t[tag(&Op::LocalGet2(0))] = local_get2;
+            t[tag(&Op::LocalSet2(0))] = local_set2;
+            t[tag(&Op::LocalTee2(0))] = local_tee2;
+            t[tag(&Op::GlobalGet2(0))] = global_get2;
+            t[tag(&Op::GlobalSet2(0))] = global_set2;
+            t
+        };
+    };
+}
+for_each_numeric!(define_handlers());

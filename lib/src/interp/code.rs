@@ -22,7 +22,9 @@ use super::value::HeapType;
 /// - `compare`: integer comparisons, also with the forms fused with a conditional branch (jump
 ///   to `target` when the comparison holds) and the branch forms of their negation (for `if`).
 /// - `binary`, `unary`: the other operators (floating point, conversions).
-/// - `load`, `store`: memory 0 with a 32-bit offset; stores also with an immediate value.
+/// - `load`, `store`: memory 0 with a 32-bit offset; stores also with an immediate value; the
+///   `Idx` forms take the address as the sum of two cells (`base + index`, an `i32.add` fused
+///   into the access).
 ///
 /// `pure` marks an operation that cannot trap, `trap` one returning `Result<_, TrapKind>`.
 macro_rules! for_each_numeric {
@@ -170,31 +172,31 @@ macro_rules! for_each_numeric {
                 I64TruncSatF64U pure f64 => |a| a as u64;
             }
             load {
-                I32Load 4 => |b| u32::from_le_bytes(b);
-                I64Load 8 => |b| u64::from_le_bytes(b);
-                F32Load 4 => |b| u32::from_le_bytes(b);
-                F64Load 8 => |b| u64::from_le_bytes(b);
-                I32Load8S 1 => |b| i32::from(b[0] as i8);
-                I32Load8U 1 => |b| u32::from(b[0]);
-                I32Load16S 2 => |b| i32::from(i16::from_le_bytes(b));
-                I32Load16U 2 => |b| u32::from(u16::from_le_bytes(b));
-                I64Load8S 1 => |b| i64::from(b[0] as i8);
-                I64Load8U 1 => |b| u64::from(b[0]);
-                I64Load16S 2 => |b| i64::from(i16::from_le_bytes(b));
-                I64Load16U 2 => |b| u64::from(u16::from_le_bytes(b));
-                I64Load32S 4 => |b| i64::from(i32::from_le_bytes(b));
-                I64Load32U 4 => |b| u64::from(u32::from_le_bytes(b));
+                I32Load I32LoadIdx 4 => |b| u32::from_le_bytes(b);
+                I64Load I64LoadIdx 8 => |b| u64::from_le_bytes(b);
+                F32Load F32LoadIdx 4 => |b| u32::from_le_bytes(b);
+                F64Load F64LoadIdx 8 => |b| u64::from_le_bytes(b);
+                I32Load8S I32Load8SIdx 1 => |b| i32::from(b[0] as i8);
+                I32Load8U I32Load8UIdx 1 => |b| u32::from(b[0]);
+                I32Load16S I32Load16SIdx 2 => |b| i32::from(i16::from_le_bytes(b));
+                I32Load16U I32Load16UIdx 2 => |b| u32::from(u16::from_le_bytes(b));
+                I64Load8S I64Load8SIdx 1 => |b| i64::from(b[0] as i8);
+                I64Load8U I64Load8UIdx 1 => |b| u64::from(b[0]);
+                I64Load16S I64Load16SIdx 2 => |b| i64::from(i16::from_le_bytes(b));
+                I64Load16U I64Load16UIdx 2 => |b| u64::from(u16::from_le_bytes(b));
+                I64Load32S I64Load32SIdx 4 => |b| i64::from(i32::from_le_bytes(b));
+                I64Load32U I64Load32UIdx 4 => |b| u64::from(u32::from_le_bytes(b));
             }
             store {
-                I32Store I32StoreImm u32 => |v| v.to_le_bytes();
-                I64Store I64StoreImm u64 => |v| v.to_le_bytes();
-                F32Store F32StoreImm u32 => |v| v.to_le_bytes();
-                F64Store F64StoreImm u64 => |v| v.to_le_bytes();
-                I32Store8 I32Store8Imm u32 => |v| [v as u8];
-                I32Store16 I32Store16Imm u32 => |v| (v as u16).to_le_bytes();
-                I64Store8 I64Store8Imm u64 => |v| [v as u8];
-                I64Store16 I64Store16Imm u64 => |v| (v as u16).to_le_bytes();
-                I64Store32 I64Store32Imm u64 => |v| (v as u32).to_le_bytes();
+                I32Store I32StoreImm I32StoreIdx I32StoreImmIdx u32 => |v| v.to_le_bytes();
+                I64Store I64StoreImm I64StoreIdx I64StoreImmIdx u64 => |v| v.to_le_bytes();
+                F32Store F32StoreImm F32StoreIdx F32StoreImmIdx u32 => |v| v.to_le_bytes();
+                F64Store F64StoreImm F64StoreIdx F64StoreImmIdx u64 => |v| v.to_le_bytes();
+                I32Store8 I32Store8Imm I32Store8Idx I32Store8ImmIdx u32 => |v| [v as u8];
+                I32Store16 I32Store16Imm I32Store16Idx I32Store16ImmIdx u32 => |v| (v as u16).to_le_bytes();
+                I64Store8 I64Store8Imm I64Store8Idx I64Store8ImmIdx u64 => |v| [v as u8];
+                I64Store16 I64Store16Imm I64Store16Idx I64Store16ImmIdx u64 => |v| (v as u16).to_le_bytes();
+                I64Store32 I64Store32Imm I64Store32Idx I64Store32ImmIdx u64 => |v| (v as u32).to_le_bytes();
             }
         }
     };
@@ -208,8 +210,8 @@ macro_rules! define_op {
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-        load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-        store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// One instruction of the execution format.
         ///
@@ -235,10 +237,15 @@ macro_rules! define_op {
             )*
             $($b { dst: u32, a: u32, b: u32 },)*
             $($u { dst: u32, a: u32 },)*
-            $($l { dst: u32, addr: u32, offset: u32 },)*
+            $(
+                $l { dst: u32, addr: u32, offset: u32 },
+                $l_idx { dst: u32, base: u16, index: u16, offset: u32 },
+            )*
             $(
                 $s { addr: u32, value: u32, offset: u32 },
                 $s_imm { addr: u32, imm: i32, offset: u32 },
+                $s_idx { base: u16, index: u16, value: u32, offset: u32 },
+                $s_imm_idx { base: u16, index: u16, imm: i32, offset: u32 },
             )*
 
             // ---- Core register ops: moves, control, calls. ----

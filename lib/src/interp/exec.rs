@@ -341,8 +341,8 @@ fn run<const FUEL: bool>(
             compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
             binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
             unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-            load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-            store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+            load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+            store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
         ) => {
             match $op {
                 $($arms)*
@@ -404,6 +404,12 @@ fn run<const FUEL: bool>(
                         set_reg!(dst, $l_e);
                         continue;
                     }
+                    Op::$l_idx { dst, base, index, offset } => {
+                        let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
+                        let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
+                        set_reg!(dst, $l_e);
+                        continue;
+                    }
                 )*
                 $(
                     Op::$s { addr, value, offset } => {
@@ -414,6 +420,18 @@ fn run<const FUEL: bool>(
                     Op::$s_imm { addr, imm, offset } => {
                         let $s_v = i64::from(imm) as $s_t;
                         tri!(memory::store(mem0!(), reg!(u32, addr), offset, $s_e));
+                        continue;
+                    }
+                    Op::$s_idx { base, index, value, offset } => {
+                        let $s_v = reg!($s_t, value);
+                        let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
+                        tri!(memory::store(mem0!(), addr, offset, $s_e));
+                        continue;
+                    }
+                    Op::$s_imm_idx { base, index, imm, offset } => {
+                        let $s_v = i64::from(imm) as $s_t;
+                        let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
+                        tri!(memory::store(mem0!(), addr, offset, $s_e));
                         continue;
                     }
                 )*

@@ -460,8 +460,12 @@ fn call(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize)
         fp: ctx.fp,
     });
     let locals = c.locals as usize;
-    // SAFETY: the callee's locals are below its `max_height`, checked above.
-    unsafe { std::ptr::write_bytes(ctx.stack.add(sp), 0, locals) };
+    // Usually a few cells: a loop beats a `memset` call (which the volatile writes keep the
+    // compiler from turning it into).
+    for i in sp..sp + locals {
+        // SAFETY: the callee's locals are below its `max_height`, checked above.
+        unsafe { ctx.stack.add(i).write_volatile(0) };
+    }
     ctx.sp = sp + locals;
     ctx.enter(c, func, new_fp, ctx.mem);
     ctx.regs_len = ctx.stack_len - new_fp;
@@ -627,8 +631,8 @@ macro_rules! define_handlers {
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-        load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-        store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// The handlers of the numeric table, one module per entry.
         #[allow(non_snake_case, reason = "each module is named after its operator")]
@@ -703,6 +707,13 @@ macro_rules! define_handlers {
                     set_reg!(ctx, regs, dst, $l_e);
                     next!(ctx, step!(ip), regs, mem, len)
                 }
+                pub(in super::super) fn idx(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $l_idx { dst, base, index, offset });
+                    let addr = reg!(ctx, regs, u32, base).wrapping_add(reg!(ctx, regs, u32, index));
+                    let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
+                    set_reg!(ctx, regs, dst, $l_e);
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
             })*
             $(pub(super) mod $s {
                 use super::*;
@@ -717,6 +728,20 @@ macro_rules! define_handlers {
                     fields!(ip, $s_imm { addr, imm, offset });
                     let $s_v = i64::from(imm) as $s_t;
                     let addr = reg!(ctx, regs, u32, addr);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+                pub(in super::super) fn rr_idx(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $s_idx { base, index, value, offset });
+                    let $s_v = reg!(ctx, regs, $s_t, value);
+                    let addr = reg!(ctx, regs, u32, base).wrapping_add(reg!(ctx, regs, u32, index));
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+                pub(in super::super) fn ri_idx(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $s_imm_idx { base, index, imm, offset });
+                    let $s_v = i64::from(imm) as $s_t;
+                    let addr = reg!(ctx, regs, u32, base).wrapping_add(reg!(ctx, regs, u32, index));
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
                     next!(ctx, step!(ip), regs, mem, len)
                 }
@@ -738,10 +763,15 @@ macro_rules! define_handlers {
             )*
             $(t[tag(&Op::$b { dst: 0, a: 0, b: 0 })] = handlers::$b::rr;)*
             $(t[tag(&Op::$u { dst: 0, a: 0 })] = handlers::$u::r;)*
-            $(t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r;)*
+            $(
+                t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r;
+                t[tag(&Op::$l_idx { dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx;
+            )*
             $(
                 t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr;
                 t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri;
+                t[tag(&Op::$s_idx { base: 0, index: 0, value: 0, offset: 0 })] = handlers::$s::rr_idx;
+                t[tag(&Op::$s_imm_idx { base: 0, index: 0, imm: 0, offset: 0 })] = handlers::$s::ri_idx;
             )*
             t[tag(&Op::Copy { dst: 0, src: 0 })] = copy;
             t[tag(&Op::Const { dst: 0, bits: 0 })] = constant;

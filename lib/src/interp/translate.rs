@@ -651,7 +651,7 @@ impl Translator<'_> {
                 .get(global_index as usize)
                 .is_some_and(|&wide| !wide),
             _ => match regs::numeric(op) {
-                Some(Numeric::Load(_, m) | Numeric::Store { memarg: m, .. }) => {
+                Some(Numeric::Load { memarg: m, .. } | Numeric::Store { memarg: m, .. }) => {
                     self.fast_memarg(&m).is_some()
                 }
                 Some(_) => true,
@@ -895,7 +895,7 @@ impl Translator<'_> {
             Operator::RefIsNull => self.emit_numeric_of(&Operator::I64Eqz, values, 0),
             Operator::RefEq => self.emit_numeric_of(&Operator::I64Eq, values, 0),
             _ => match regs::numeric(op) {
-                Some(n @ (Numeric::Load(_, m) | Numeric::Store { memarg: m, .. })) => {
+                Some(n @ (Numeric::Load { memarg: m, .. } | Numeric::Store { memarg: m, .. })) => {
                     let offset = self.fast_memarg(&m).unwrap_or_default();
                     self.emit_numeric(n, values, offset);
                 }
@@ -1094,6 +1094,39 @@ mod tests {
             .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
             .unwrap();
         assert_eq!(store.call(i, "f", &[Val::I32(9)]).unwrap(), [Val::I32(4)]);
+    }
+
+    #[test]
+    fn an_add_feeding_an_address_is_fused_unless_the_value_reuses_its_cell() {
+        let code = code_of(
+            "(module (memory 1) (func (param i32 i32)
+                (i32.store8 (i32.add (local.get 0) (local.get 1)) (i32.const 1))))",
+        );
+        assert_eq!(
+            code.ops[0],
+            Op::I32Store8ImmIdx {
+                base: 0,
+                index: 1,
+                imm: 1,
+                offset: 0
+            }
+        );
+        // The f64 constant has no immediate form: it is materialized into the cell that holds
+        // the shifted index, so the address must be computed before.
+        let wat = "(module (memory 1) (func (export \"f\") (param i32 i32) (result f64)
+            (f64.store (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3)))
+                (f64.const 1.5))
+            (f64.load offset=16 (local.get 0))))";
+        let code = code_of(wat);
+        assert!(matches!(code.ops[1], Op::I32Add { .. }), "{:?}", code.ops);
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        assert_eq!(
+            store.call(i, "f", &[Val::I32(8), Val::I32(2)]).unwrap(),
+            [Val::F64(1.5f64.to_bits())]
+        );
     }
 
     #[test]

@@ -47,13 +47,20 @@ pub(super) enum Numeric {
     },
     /// A unary operator.
     Unary(fn(u32, u32) -> Op),
-    /// A load (its form on memory 0, and its memory argument).
-    Load(fn(u32, u32, u32) -> Op, MemArg),
+    /// A load: its form on memory 0, its form on the sum of two cells, and its memory
+    /// argument.
+    Load {
+        r: fn(u32, u32, u32) -> Op,
+        idx: fn(u32, u16, u16, u32) -> Op,
+        memarg: MemArg,
+    },
     /// A store: its form on memory 0, its form with an immediate value, whether the value
     /// is 64-bit, and its memory argument.
     Store {
         rr: fn(u32, u32, u32) -> Op,
         ri: fn(u32, i32, u32) -> Op,
+        rr_idx: fn(u16, u16, u32, u32) -> Op,
+        ri_idx: fn(u16, u16, i32, u32) -> Op,
         wide: bool,
         memarg: MemArg,
     },
@@ -76,8 +83,8 @@ macro_rules! define_lookup {
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-        load { $($l:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-        store { $($s:ident $s_imm:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// How a numeric operator, load or store translates, if it is one.
         pub(super) fn numeric(op: &Operator<'_>) -> Option<Numeric> {
@@ -101,12 +108,16 @@ macro_rules! define_lookup {
                     wide: false,
                 },)*
                 $(Operator::$u => Numeric::Unary(|dst, a| Op::$u { dst, a }),)*
-                $(Operator::$l { memarg } => {
-                    Numeric::Load(|dst, addr, offset| Op::$l { dst, addr, offset }, *memarg)
-                })*
+                $(Operator::$l { memarg } => Numeric::Load {
+                    r: |dst, addr, offset| Op::$l { dst, addr, offset },
+                    idx: |dst, base, index, offset| Op::$l_idx { dst, base, index, offset },
+                    memarg: *memarg,
+                },)*
                 $(Operator::$s { memarg } => Numeric::Store {
                     rr: |addr, value, offset| Op::$s { addr, value, offset },
                     ri: |addr, imm, offset| Op::$s_imm { addr, imm, offset },
+                    rr_idx: |base, index, value, offset| Op::$s_idx { base, index, value, offset },
+                    ri_idx: |base, index, imm, offset| Op::$s_imm_idx { base, index, imm, offset },
                     wide: size_of::<$s_t>() == 8,
                     memarg: *memarg,
                 },)*
@@ -296,24 +307,66 @@ impl Translator<'_> {
                 self.remove_provider(pa);
                 self.emit_result(op, pa);
             }
-            Numeric::Load(load, _) => {
+            Numeric::Load { r, idx, .. } => {
                 let pa = values - 1;
-                let op = load(self.home(pa), self.slot(pa), offset);
+                let dst = self.home(pa);
+                let op = match self.take_add(pa) {
+                    Some((base, index)) => idx(dst, base, index, offset),
+                    None => r(dst, self.slot(pa), offset),
+                };
                 self.remove_provider(pa);
                 self.emit_result(op, pa);
             }
-            Numeric::Store { rr, ri, wide, .. } => {
+            Numeric::Store {
+                rr,
+                ri,
+                rr_idx,
+                ri_idx,
+                wide,
+                ..
+            } => {
                 let (pa, pv) = (values - 2, values - 1);
-                let addr = self.slot(pa);
-                let op = match self.imm(pv, wide) {
-                    Some(imm) => ri(addr, imm, offset),
-                    None => rr(addr, self.slot(pv), offset),
+                let imm = self.imm(pv, wide);
+                // A constant value without an immediate form is materialized into a cell the
+                // `i32.add` may read: no fusion then.
+                let materializes =
+                    imm.is_none() && matches!(self.provider_at(pv), Some(Src::Const(_)));
+                let add = if materializes {
+                    None
+                } else {
+                    self.take_add(pa)
+                };
+                let op = match (add, imm) {
+                    (Some((base, index)), Some(imm)) => ri_idx(base, index, imm, offset),
+                    (Some((base, index)), None) => rr_idx(base, index, self.slot(pv), offset),
+                    (None, Some(imm)) => ri(self.slot(pa), imm, offset),
+                    (None, None) => {
+                        let addr = self.slot(pa);
+                        rr(addr, self.slot(pv), offset)
+                    }
                 };
                 self.remove_provider(pa);
                 self.remove_provider(pv);
                 self.emit(op);
             }
         }
+    }
+
+    /// When the operand at `pos` is the result of an `i32.add` of two cells emitted just before
+    /// (and used by nothing else), removes that op and returns its operands, for an access
+    /// whose address is their sum.
+    fn take_add(&mut self, pos: u32) -> Option<(u16, u16)> {
+        let last = self.code.ops.len().checked_sub(1)?;
+        if self.last != Some((last, pos)) || last < self.fence {
+            return None;
+        }
+        let Op::I32Add { a, b, .. } = self.code.ops[last] else {
+            return None;
+        };
+        let (base, index) = (u16::try_from(a).ok()?, u16::try_from(b).ok()?);
+        self.code.ops.pop();
+        self.last = None;
+        Some((base, index))
     }
 
     /// `local.set` (or, with `tee`, `local.tee`) of the one-cell local at `cell`, with the

@@ -423,13 +423,14 @@ impl Translator<'_> {
         op: &Operator<'_>,
         invalid: &dyn Fn(wasmparser::BinaryReaderError) -> InstantiateError,
     ) -> Result<(), InstantiateError> {
-        if !self.track && matches!(describe(op).0, "simd" | "relaxed_simd") {
+        // Register ops are never SIMD ones.
+        let register = self.is_register_op(op);
+        if !register && !self.track && matches!(describe(op).0, "simd" | "relaxed_simd") {
             self.start_tracking();
         }
         let live = self.live();
         let height = self.height();
         let values = self.v.operand_stack_height();
-        let register = self.is_register_op(op);
         if live && !register {
             self.sync(height);
         }

@@ -201,6 +201,8 @@ impl Translator<'_> {
         self.base + popped.copied().unwrap_or_else(|| self.cells_below(pos))
     }
 
+    // The providers are kept sorted by position (pushes happen at the top of the stack).
+
     pub(super) fn provider_at(&self, pos: u32) -> Option<Src> {
         self.providers
             .iter()
@@ -210,20 +212,20 @@ impl Translator<'_> {
     }
 
     pub(super) fn push_provider(&mut self, pos: u32, src: Src) {
-        self.remove_provider(pos);
+        while self.providers.last().is_some_and(|(p, _)| *p >= pos) {
+            self.providers.pop();
+        }
         self.providers.push((pos, src));
     }
 
     pub(super) fn remove_provider(&mut self, pos: u32) {
-        self.providers.retain(|(p, _)| *p != pos);
+        if let Some(i) = self.providers.iter().rposition(|(p, _)| *p == pos) {
+            self.providers.remove(i);
+        }
     }
 
-    /// Copies a deferred operand to its home cell.
-    pub(super) fn materialize(&mut self, pos: u32) {
-        let Some(src) = self.provider_at(pos) else {
-            return;
-        };
-        self.remove_provider(pos);
+    /// Emits the copy of a deferred operand to its home cell.
+    fn emit_materialize(&mut self, pos: u32, src: Src) {
         let dst = self.home(pos);
         match src {
             Src::Local(cell) => self.emit(Op::Copy { dst, src: cell }),
@@ -231,18 +233,22 @@ impl Translator<'_> {
         };
     }
 
+    /// Copies a deferred operand to its home cell.
+    pub(super) fn materialize(&mut self, pos: u32) {
+        if let Some(src) = self.provider_at(pos) {
+            self.remove_provider(pos);
+            self.emit_materialize(pos, src);
+        }
+    }
+
     /// Materializes every operand below `pos`.
     pub(super) fn flush_below(&mut self, pos: u32) {
-        let mut below: Vec<u32> = self
-            .providers
-            .iter()
-            .map(|(p, _)| *p)
-            .filter(|p| *p < pos)
-            .collect();
-        below.sort_unstable();
-        for p in below {
-            self.materialize(p);
+        let n = self.providers.partition_point(|(p, _)| *p < pos);
+        for i in 0..n {
+            let (p, src) = self.providers[i];
+            self.emit_materialize(p, src);
         }
+        self.providers.drain(..n);
     }
 
     /// Materializes every operand.
@@ -374,14 +380,17 @@ impl Translator<'_> {
     pub(super) fn emit_local_set(&mut self, cell: u32, values: u32, tee: bool) {
         let pos = values - 1;
         // Operands deferred to this local must keep the value it has now.
-        let stale: Vec<u32> = self
-            .providers
-            .iter()
-            .filter(|&&(p, s)| p != pos && s == Src::Local(cell))
-            .map(|(p, _)| *p)
-            .collect();
-        for p in stale {
-            self.materialize(p);
+        let stale = |&(p, s): &(u32, Src)| p != pos && s == Src::Local(cell);
+        if self.providers.iter().any(stale) {
+            let stale: Vec<u32> = self
+                .providers
+                .iter()
+                .filter(|e| stale(e))
+                .map(|(p, _)| *p)
+                .collect();
+            for p in stale {
+                self.materialize(p);
+            }
         }
         match self.provider_at(pos) {
             Some(Src::Local(src)) if src == cell => {}

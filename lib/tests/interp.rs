@@ -13,7 +13,9 @@ const FIB: &str = r#"(module
     (func $boom (export "boom") (param i32) (result i32)
         (i32.div_u (i32.const 1) (local.get 0)))
     (func $deep (export "deep") (call $deep))
-    (func $spin (export "spin") (loop $l (br $l))))"#;
+    (func $spin (export "spin") (loop $l (br $l)))
+    (func $outer (export "outer") (param i32) (result i32)
+        (i32.add (call $boom (local.get 0)) (i32.const 1))))"#;
 
 fn instance(config: Config) -> (Store, wasm_tool_lib::interp::Instance) {
     let wasm = wat::parse_str(FIB).unwrap();
@@ -46,6 +48,15 @@ fn traps_carry_kind_and_backtrace() {
     assert_eq!(
         trap.to_string(),
         "trap: integer divide by zero (in func 1 `boom`)"
+    );
+    // A trap in a callee reached by a call the threaded code made names both frames.
+    let trap = store.call(i, "outer", &[Val::I32(0)]).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::IntegerDivideByZero);
+    let names: Vec<_> = trap.backtrace.iter().map(|f| f.name.as_deref()).collect();
+    assert_eq!(names, [Some("boom"), Some("outer")]);
+    assert_eq!(
+        store.call(i, "outer", &[Val::I32(1)]).unwrap(),
+        [Val::I32(2)]
     );
     let trap = store.call(i, "deep", &[]).unwrap_err();
     assert_eq!(trap.kind, TrapKind::CallStackExhausted);

@@ -601,6 +601,8 @@ fn run<const FUEL: bool>(
             fast.regs_len = stack.len() - fp;
             fast.sp = sp;
             fast.frames = &raw mut frames;
+            fast.tables = (tables.as_ptr(), tables.len());
+            fast.types = &raw const *types;
             // SAFETY: `ip` is an op of `ops`, the body of the frame at `fp` whose
             // `max_height` was checked on entry; `regs` and the memory's raw parts come from
             // the last `refresh!`, and nothing else touches them until `run` returns.
@@ -979,7 +981,7 @@ fn run<const FUEL: bool>(
 
 /// The callee of a `call_indirect` through table `table` at index `i`, checking its signature.
 #[inline(always)]
-fn indirect_callee(
+pub(super) fn indirect_callee(
     funcs: &[FuncInst],
     types: &gc::Types,
     tables: &[table::Table],

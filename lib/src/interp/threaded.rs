@@ -22,11 +22,13 @@
 )]
 
 use super::code::{BrTarget, FuncCode, Op, for_each_numeric};
+use super::exec::indirect_callee;
 use super::memory;
 use super::numeric as num;
 use super::simd::{self, SimdOp, stack2};
+use super::table::Table;
 use super::trap::TrapKind;
-use super::{FuncInst, Global};
+use super::{FuncInst, Global, gc};
 
 /// A suspended caller (its memory is its code's [`FuncCode::memory`]).
 pub(super) struct Frame<'a> {
@@ -50,6 +52,9 @@ pub(super) struct Fast<'a> {
     mem: usize,
     /// The frames of the suspended callers (the interpreter loop's).
     pub(super) frames: *mut Vec<Frame<'a>>,
+    /// The store's tables (as raw parts) and type registry, for `call_indirect`.
+    pub(super) tables: (*const Table, usize),
+    pub(super) types: *const gc::Types,
     /// The current body's ops (for jumps).
     pub(super) ops: *const Op,
     /// The number of ops of the body (for debug checks).
@@ -83,6 +88,8 @@ impl<'a> Fast<'a> {
             func: 0,
             mem: usize::MAX,
             frames: std::ptr::null_mut(),
+            tables: (std::ptr::null(), 0),
+            types: std::ptr::null(),
             ops: std::ptr::null(),
             ops_len: 0,
             br_targets: std::ptr::null(),
@@ -439,6 +446,48 @@ fn global_set(
 /// the call stack, leaves for the interpreter loop, which does the same checks).
 fn call(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
     fields!(ip, Call { func, top });
+    enter_callee(ctx, ip, func, top, regs, mem, len)
+}
+
+/// `call_indirect`: the table lookup and signature check, then as [`call`].
+fn call_indirect(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, CallIndirect { sig, table, top });
+    // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
+    let i = reg!(ctx, regs, u64, top - 1);
+    // SAFETY: the raw parts and the registry are the store's, which nothing changes while
+    // `run` runs (no handler touches tables or types).
+    let (tables, types) = unsafe {
+        (
+            std::slice::from_raw_parts(ctx.tables.0, ctx.tables.1),
+            &*ctx.types,
+        )
+    };
+    let callee = tri!(
+        ctx,
+        ip,
+        indirect_callee(ctx.funcs, types, tables, table, sig, i)
+    );
+    enter_callee(ctx, ip, callee, top - 1, regs, mem, len)
+}
+
+/// Enters function `func` (store address) called by the op at `ip` with its arguments below
+/// cell `top`.
+#[inline(always)]
+fn enter_callee(
+    ctx: &mut Fast,
+    ip: *const Op,
+    func: u32,
+    top: u32,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
     let Some(FuncInst::Wasm { code: c, .. }) = ctx.funcs.get(func as usize) else {
         return stop(ctx, ip, regs, mem, len);
     };
@@ -784,6 +833,7 @@ macro_rules! define_handlers {
             t[tag(&Op::GlobalSet { src: 0, global: 0 })] = global_set;
             t[tag(&Op::SetSp(0))] = set_sp;
             t[tag(&Op::Call { func: 0, top: 0 })] = call;
+            t[tag(&Op::CallIndirect { sig: 0, table: 0, top: 0 })] = call_indirect;
             t[tag(&Op::Return(0))] = ret;
             t[tag(&Op::Simd(SimdOp::V128Not))] = simd;
             t[tag(&Op::SimdLane { op: SimdOp::V128Not, lane: 0 })] = simd_lane;

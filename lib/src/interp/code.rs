@@ -263,6 +263,15 @@ macro_rules! define_op {
             BrIfNonZero { cond: u32, target: u32 },
             /// Jump to `target` when cell `cond` is zero.
             BrIfZero { cond: u32, target: u32 },
+            /// Jump to `target` when cells `a & b` is not zero (an `i32.and` fused with the
+            /// `br_if` that tests it).
+            BrI32AndNonZero { a: u32, b: u32, target: u32 },
+            /// Jump to `target` when cells `a & b` is zero (the `if` form).
+            BrI32AndZero { a: u32, b: u32, target: u32 },
+            /// Jump to `target` when cell `a & imm` is not zero.
+            BrI32AndImmNonZero { a: u32, imm: i32, target: u32 },
+            /// Jump to `target` when cell `a & imm` is zero.
+            BrI32AndImmZero { a: u32, imm: i32, target: u32 },
             /// Jump to `targets[start + min(cell index, len - 1)].target` of the function's
             /// branch table ([`FuncCode::br_targets`]); no target moves values.
             BrTableAt { index: u32, start: u32, len: u32 },

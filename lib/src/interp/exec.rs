@@ -658,6 +658,30 @@ fn run<const FUEL: bool>(
                 }
                 continue;
             }
+            Op::BrI32AndNonZero { a, b, target } => {
+                if reg!(u32, a) & reg!(u32, b) != 0 {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::BrI32AndZero { a, b, target } => {
+                if reg!(u32, a) & reg!(u32, b) == 0 {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::BrI32AndImmNonZero { a, imm, target } => {
+                if reg!(u32, a) & imm as u32 != 0 {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::BrI32AndImmZero { a, imm, target } => {
+                if reg!(u32, a) & imm as u32 == 0 {
+                    jump!(target);
+                }
+                continue;
+            }
             Op::BrTableAt { index, start, len } => {
                 let i = reg!(u32, index).min(len - 1);
                 jump!(code.br_targets[(start + i) as usize].target);

@@ -397,6 +397,50 @@ fn br_if_zero(
     next!(ctx, ip, regs, mem, len)
 }
 
+/// The conditional jumps on `a & b` (`$zero`: when it is zero).
+macro_rules! br_and {
+    ($name:ident, $variant:ident, $zero:literal) => {
+        fn $name(
+            ctx: &mut Fast,
+            ip: *const Op,
+            regs: *mut u64,
+            mem: *mut u8,
+            len: usize,
+        ) -> *const Op {
+            fields!(ip, $variant { a, b, target });
+            let bits = reg!(ctx, regs, u32, a) & reg!(ctx, regs, u32, b);
+            let ip = if (bits == 0) == $zero {
+                target!(ctx, target)
+            } else {
+                step!(ip)
+            };
+            next!(ctx, ip, regs, mem, len)
+        }
+    };
+    ($name:ident, $variant:ident imm, $zero:literal) => {
+        fn $name(
+            ctx: &mut Fast,
+            ip: *const Op,
+            regs: *mut u64,
+            mem: *mut u8,
+            len: usize,
+        ) -> *const Op {
+            fields!(ip, $variant { a, imm, target });
+            let bits = reg!(ctx, regs, u32, a) & imm as u32;
+            let ip = if (bits == 0) == $zero {
+                target!(ctx, target)
+            } else {
+                step!(ip)
+            };
+            next!(ctx, ip, regs, mem, len)
+        }
+    };
+}
+br_and!(br_and_non_zero, BrI32AndNonZero, false);
+br_and!(br_and_zero, BrI32AndZero, true);
+br_and!(br_and_imm_non_zero, BrI32AndImmNonZero imm, false);
+br_and!(br_and_imm_zero, BrI32AndImmZero imm, true);
+
 fn br_table(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, size: usize) -> *const Op {
     fields!(ip, BrTableAt { index, start, len });
     let (n, len) = (len, size);
@@ -828,6 +872,10 @@ macro_rules! define_handlers {
             t[tag(&Op::BrIfNonZero { cond: 0, target: 0 })] = br_if_non_zero;
             t[tag(&Op::BrIfZero { cond: 0, target: 0 })] = br_if_zero;
             t[tag(&Op::BrTableAt { index: 0, start: 0, len: 0 })] = br_table;
+            t[tag(&Op::BrI32AndNonZero { a: 0, b: 0, target: 0 })] = br_and_non_zero;
+            t[tag(&Op::BrI32AndZero { a: 0, b: 0, target: 0 })] = br_and_zero;
+            t[tag(&Op::BrI32AndImmNonZero { a: 0, imm: 0, target: 0 })] = br_and_imm_non_zero;
+            t[tag(&Op::BrI32AndImmZero { a: 0, imm: 0, target: 0 })] = br_and_imm_zero;
             t[tag(&Op::Select(0))] = select;
             t[tag(&Op::GlobalGet { dst: 0, global: 0 })] = global_get;
             t[tag(&Op::GlobalSet { src: 0, global: 0 })] = global_set;

@@ -1131,6 +1131,43 @@ mod tests {
     }
 
     #[test]
+    fn an_and_tested_by_a_branch_is_fused_with_it() {
+        let wat = "(module
+            (func (export \"f\") (param i32) (result i32)
+                (block (br_if 0 (i32.and (local.get 0) (i32.const 4))) (return (i32.const 1)))
+                (i32.const 2))
+            (func (export \"g\") (param i32 i32) (result i32)
+                (if (result i32) (i32.and (local.get 0) (local.get 1))
+                    (then (i32.const 10)) (else (i32.const 20)))))";
+        let code = code_of(wat);
+        assert!(
+            matches!(code.ops[0], Op::BrI32AndImmNonZero { a: 0, imm: 4, .. }),
+            "{:?}",
+            code.ops
+        );
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        assert_eq!(store.call(i, "f", &[Val::I32(12)]).unwrap(), [Val::I32(2)]);
+        assert_eq!(store.call(i, "f", &[Val::I32(3)]).unwrap(), [Val::I32(1)]);
+        let g = |store: &mut Store, a, b| store.call(i, "g", &[Val::I32(a), Val::I32(b)]).unwrap();
+        assert_eq!(g(&mut store, 6, 3), [Val::I32(10)]);
+        assert_eq!(g(&mut store, 4, 3), [Val::I32(20)]);
+        // `if` jumps to its `else` when the `and` is zero.
+        let code = code_of(
+            "(module (func (param i32 i32) (result i32)
+                (if (result i32) (i32.and (local.get 0) (local.get 1))
+                    (then (i32.const 10)) (else (i32.const 20)))))",
+        );
+        assert!(
+            matches!(code.ops[0], Op::BrI32AndZero { a: 0, b: 1, .. }),
+            "{:?}",
+            code.ops
+        );
+    }
+
+    #[test]
     fn br_table_targets_and_dead_code() {
         let code = code_of(
             "(module (func (param i32) (result i32)

@@ -126,7 +126,7 @@ macro_rules! define_lookup {
         }
 
         /// The compare-and-branch op for a comparison op (jumping when it holds, or when it
-        /// does not if `negate`), and the conditional jumps for `eqz`.
+        /// does not if `negate`), and the conditional jumps for `eqz` and `and`.
         fn branch_form(op: Op, target: u32, negate: bool) -> Option<Op> {
             Some(match (op, negate) {
                 $(
@@ -137,6 +137,10 @@ macro_rules! define_lookup {
                 )*
                 (Op::I32Eqz { a, .. }, false) => Op::BrIfZero { cond: a, target },
                 (Op::I32Eqz { a, .. }, true) => Op::BrIfNonZero { cond: a, target },
+                (Op::I32And { a, b, .. }, false) => Op::BrI32AndNonZero { a, b, target },
+                (Op::I32And { a, b, .. }, true) => Op::BrI32AndZero { a, b, target },
+                (Op::I32AndImm { a, imm, .. }, false) => Op::BrI32AndImmNonZero { a, imm, target },
+                (Op::I32AndImm { a, imm, .. }, true) => Op::BrI32AndImmZero { a, imm, target },
                 _ => return None,
             })
         }
@@ -167,6 +171,10 @@ macro_rules! define_lookup {
                 | Op::JumpIfNonZero(target)
                 | Op::BrIfZero { target, .. }
                 | Op::BrIfNonZero { target, .. }
+                | Op::BrI32AndNonZero { target, .. }
+                | Op::BrI32AndZero { target, .. }
+                | Op::BrI32AndImmNonZero { target, .. }
+                | Op::BrI32AndImmZero { target, .. }
                 | Op::Br { target, .. }
                 | Op::BrIf { target, .. }
                 | Op::BrOnNull { target, .. }

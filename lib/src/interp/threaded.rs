@@ -28,6 +28,7 @@ use super::numeric as num;
 use super::simd::{self, SimdOp, stack2};
 use super::table::Table;
 use super::trap::TrapKind;
+use super::value::Cell;
 use super::{FuncInst, Global, gc};
 
 /// A suspended caller (its memory is its code's [`FuncCode::memory`]).
@@ -290,57 +291,6 @@ macro_rules! mem0 {
         // use while `run` runs (see `run`), one op at a time.
         unsafe { std::slice::from_raw_parts_mut($mem, $len) }
     };
-}
-
-/// A value stored in a register cell (as in `exec.rs`).
-trait Cell: Sized {
-    fn from_cell(cell: u64) -> Self;
-    fn to_cell(self) -> u64;
-}
-
-macro_rules! cell_int {
-    ($($t:ty => $u:ty),*) => {$(
-        impl Cell for $t {
-            #[inline(always)]
-            fn from_cell(cell: u64) -> Self { cell as $u as $t }
-            #[inline(always)]
-            fn to_cell(self) -> u64 { self as $u as u64 }
-        }
-    )*};
-}
-cell_int!(i32 => u32, u32 => u32, i64 => u64, u64 => u64);
-
-impl Cell for f32 {
-    #[inline(always)]
-    fn from_cell(cell: u64) -> Self {
-        f32::from_bits(cell as u32)
-    }
-    #[inline(always)]
-    fn to_cell(self) -> u64 {
-        u64::from(self.to_bits())
-    }
-}
-
-impl Cell for f64 {
-    #[inline(always)]
-    fn from_cell(cell: u64) -> Self {
-        f64::from_bits(cell)
-    }
-    #[inline(always)]
-    fn to_cell(self) -> u64 {
-        self.to_bits()
-    }
-}
-
-impl Cell for bool {
-    #[inline(always)]
-    fn from_cell(cell: u64) -> Self {
-        cell != 0
-    }
-    #[inline(always)]
-    fn to_cell(self) -> u64 {
-        u64::from(self)
-    }
 }
 
 /// The handler of every op that is not a register op: leaves the threaded code.

@@ -467,6 +467,58 @@ impl FuncType {
     }
 }
 
+/// A scalar as the bits of its 64-bit stack cell (an `i32` zero-extended), for the
+/// interpreter loop and the threaded handlers.
+pub(crate) trait Cell: Sized {
+    fn from_cell(cell: u64) -> Self;
+    fn to_cell(self) -> u64;
+}
+
+macro_rules! cell_int {
+    ($($t:ty => $u:ty),*) => {$(
+        impl Cell for $t {
+            #[inline(always)]
+            fn from_cell(cell: u64) -> Self { cell as $u as $t }
+            #[inline(always)]
+            fn to_cell(self) -> u64 { self as $u as u64 }
+        }
+    )*};
+}
+cell_int!(i32 => u32, u32 => u32, i64 => u64, u64 => u64);
+
+impl Cell for f32 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f32::from_bits(cell as u32)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+
+impl Cell for f64 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f64::from_bits(cell)
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl Cell for bool {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        cell != 0
+    }
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

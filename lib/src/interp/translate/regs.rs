@@ -13,8 +13,10 @@
 //! - `local.set` and `local.tee` of the result of the op just emitted rewrite that op's
 //!   destination to the local's cell.
 //!
-//! A comparison consumed by the `br_if` or `if` right after it is fused with it into a
-//! compare-and-branch op. Neither rewrite crosses a label (the translator's fence).
+//! A comparison, `i32.eqz` or `i32.and` consumed by the `br_if` or `if` right after it is fused
+//! with it into a compare-and-branch op, and an `i32.add` whose result is the address of the
+//! load or store right after it into the access's `base + index` form. No rewrite crosses a
+//! label (the translator's fence).
 //!
 //! The stack ops (SIMD, GC, tables, bulk memory, exceptions, atomics, two-cell values, branches
 //! that move values) still run at the stack pointer: before one, every provider is

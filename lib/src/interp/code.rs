@@ -215,7 +215,7 @@ macro_rules! define_op {
     ) => {
         /// One instruction of the execution format.
         ///
-        /// Two kinds share it. Register ops (the numeric table [`for_each_numeric`] and the
+        /// Two kinds share it. Register ops (the numeric table `for_each_numeric!` and the
         /// core block below) name their operands and result by frame cell, an index from the
         /// frame base that is a local's cell or an operand's: the translator knows every
         /// operand's cell statically. Stack ops (every block after the core one) pop and

@@ -1,6 +1,6 @@
 //! `cargo xtask miri`: runs the interpreter's unit tests under Miri, which checks the `unsafe`
-//! of `interp/exec.rs` (unchecked stack-cell and op reads) for undefined behaviour on every
-//! access the tests make. Miri needs the nightly toolchain with its `miri` and `rust-src`
+//! of `interp/exec.rs` and `interp/threaded.rs` (unchecked stack-cell, op and memory access)
+//! for undefined behaviour on every access the tests make. Miri needs the nightly toolchain with its `miri` and `rust-src`
 //! components; without them this says how to install them and fails.
 
 use anyhow::{Context, bail};

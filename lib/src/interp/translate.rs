@@ -1168,6 +1168,30 @@ mod tests {
     }
 
     #[test]
+    fn calls_returns_and_indirect_calls_run_between_frames() {
+        // Direct and indirect calls and returns (threaded in optimized builds, the handlers'
+        // loop under `cargo test` and Miri), with a v128 local to exercise the stack ops.
+        let wat = "(module
+            (type $t (func (param i32) (result i32)))
+            (table funcref (elem $fib))
+            (func $fib (type $t) (local v128)
+                (local.set 1 (v128.const i32x4 1 2 3 4))
+                (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+                    (then (i32x4.extract_lane 0 (local.get 1)))
+                    (else (i32.add
+                        (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                        (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 2))
+                            (i32.const 0))))))
+            (func (export \"f\") (param i32) (result i32) (call $fib (local.get 0))))";
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        // fib with fib(0) = fib(1) = 1.
+        assert_eq!(store.call(i, "f", &[Val::I32(10)]).unwrap(), [Val::I32(89)]);
+    }
+
+    #[test]
     fn br_table_targets_and_dead_code() {
         let code = code_of(
             "(module (func (param i32) (result i32)

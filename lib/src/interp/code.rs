@@ -293,13 +293,10 @@ macro_rules! define_op {
             GlobalSet { src: u32, global: u32 },
 
             // ---- Stack ops: branches that move values, two-cell (`v128`) values. ----
-            /// Pop an i32; jump when it is zero.
-            JumpIfZero(u32),
             /// Pop an i32; jump when it is not zero.
             JumpIfNonZero(u32),
-            /// Keep the top `keep` values, drop the `drop` below them, jump to `target`.
-            Br { target: u32, drop: u32, keep: u32 },
-            /// Pop an i32; when not zero, do as [`Op::Br`].
+            /// Pop an i32; when not zero, keep the top `keep` values, drop the `drop` below
+            /// them and jump to `target`.
             BrIf { target: u32, drop: u32, keep: u32 },
             /// Pop an index; branch as `targets[start + min(index, len - 1)]` of the function's
             /// branch table ([`FuncCode::br_targets`]).
@@ -380,9 +377,10 @@ macro_rules! define_op {
             ReturnCallRef,
             /// Trap when the top reference is null.
             RefAsNonNull,
-            /// When the top reference is null, pop it and branch as [`Op::Br`].
+            /// When the top reference is null, pop it and branch as [`Op::BrIf`] does.
             BrOnNull { target: u32, drop: u32, keep: u32 },
-            /// When the top reference is not null, branch as [`Op::Br`] (keeping it); else pop it.
+            /// When the top reference is not null, branch as [`Op::BrIf`] does (keeping it); else
+            /// pop it.
             BrOnNonNull { target: u32, drop: u32, keep: u32 },
             /// Throw a new exception of tag `tag` (store address) with the tag's parameters as
             /// payload.

@@ -662,17 +662,11 @@ fn run<const FUEL: bool>(
                 globals[global as usize].value = u128::from(reg!(u64, src));
                 continue;
             }
-            Op::JumpIfZero(t) => {
-                if pop!(u32) == 0 {
-                    jump!(t);
-                }
-            }
             Op::JumpIfNonZero(t) => {
                 if pop!(u32) != 0 {
                     jump!(t);
                 }
             }
-            Op::Br { target, drop, keep } => branch!(target, drop, keep),
             Op::BrIf { target, drop, keep } => {
                 if pop!(u32) != 0 {
                     branch!(target, drop, keep);

@@ -169,7 +169,6 @@ macro_rules! define_lookup {
                     Op::$c_br { target, .. } | Op::$c_bri { target, .. } => Some(target),
                 )*
                 Op::Jump(target)
-                | Op::JumpIfZero(target)
                 | Op::JumpIfNonZero(target)
                 | Op::BrIfZero { target, .. }
                 | Op::BrIfNonZero { target, .. }
@@ -177,7 +176,6 @@ macro_rules! define_lookup {
                 | Op::BrI32AndZero { target, .. }
                 | Op::BrI32AndImmNonZero { target, .. }
                 | Op::BrI32AndImmZero { target, .. }
-                | Op::Br { target, .. }
                 | Op::BrIf { target, .. }
                 | Op::BrOnNull { target, .. }
                 | Op::BrOnNonNull { target, .. } => Some(target),

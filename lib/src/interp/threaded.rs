@@ -186,6 +186,26 @@ macro_rules! next {
     }};
 }
 
+/// Goes on with op `$target` of the body when `$cond` holds, else with the op after `$ip`.
+///
+/// The taken side holds an empty `asm!` block, which LLVM cannot speculate: the choice stays a
+/// predicted branch rather than a `cmov`, which would make the next op's fetch wait for
+/// `$cond`'s operands (a dependency through every loop iteration).
+macro_rules! branch {
+    ($ctx:ident, $cond:expr, $target:expr, $ip:ident, $regs:ident, $mem:ident, $len:ident) => {{
+        if $cond {
+            #[cfg(interp_tail_calls)]
+            // SAFETY: an empty block: it reads and writes nothing.
+            unsafe {
+                std::arch::asm!("", options(nomem, nostack, preserves_flags));
+            }
+            next!($ctx, target!($ctx, $target), $regs, $mem, $len)
+        } else {
+            next!($ctx, step!($ip), $regs, $mem, $len)
+        }
+    }};
+}
+
 /// The op after `ip`.
 macro_rules! step {
     ($ip:ident) => {
@@ -323,12 +343,15 @@ fn br_if_non_zero(
     len: usize,
 ) -> *const Op {
     fields!(ip, BrIfNonZero { cond, target });
-    let ip = if reg!(ctx, regs, u32, cond) != 0 {
-        target!(ctx, target)
-    } else {
-        step!(ip)
-    };
-    next!(ctx, ip, regs, mem, len)
+    branch!(
+        ctx,
+        reg!(ctx, regs, u32, cond) != 0,
+        target,
+        ip,
+        regs,
+        mem,
+        len
+    )
 }
 
 fn br_if_zero(
@@ -339,12 +362,15 @@ fn br_if_zero(
     len: usize,
 ) -> *const Op {
     fields!(ip, BrIfZero { cond, target });
-    let ip = if reg!(ctx, regs, u32, cond) == 0 {
-        target!(ctx, target)
-    } else {
-        step!(ip)
-    };
-    next!(ctx, ip, regs, mem, len)
+    branch!(
+        ctx,
+        reg!(ctx, regs, u32, cond) == 0,
+        target,
+        ip,
+        regs,
+        mem,
+        len
+    )
 }
 
 /// The conditional jumps on `a & b` (`$zero`: when it is zero).
@@ -359,12 +385,7 @@ macro_rules! br_and {
         ) -> *const Op {
             fields!(ip, $variant { a, b, target });
             let bits = reg!(ctx, regs, u32, a) & reg!(ctx, regs, u32, b);
-            let ip = if (bits == 0) == $zero {
-                target!(ctx, target)
-            } else {
-                step!(ip)
-            };
-            next!(ctx, ip, regs, mem, len)
+            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len)
         }
     };
     ($name:ident, $variant:ident imm, $zero:literal) => {
@@ -377,12 +398,7 @@ macro_rules! br_and {
         ) -> *const Op {
             fields!(ip, $variant { a, imm, target });
             let bits = reg!(ctx, regs, u32, a) & imm as u32;
-            let ip = if (bits == 0) == $zero {
-                target!(ctx, target)
-            } else {
-                step!(ip)
-            };
-            next!(ctx, ip, regs, mem, len)
+            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len)
         }
     };
 }
@@ -713,14 +729,12 @@ macro_rules! define_handlers {
                 pub(in super::super) fn br(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
                     fields!(ip, $c_br { a, b, target });
                     let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), reg!(ctx, regs, $c_t, b));
-                    let ip = if $c_e { target!(ctx, target) } else { step!(ip) };
-                    next!(ctx, ip, regs, mem, len)
+                    branch!(ctx, $c_e, target, ip, regs, mem, len)
                 }
                 pub(in super::super) fn bri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
                     fields!(ip, $c_bri { a, imm, target });
                     let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), i64::from(imm) as $c_t);
-                    let ip = if $c_e { target!(ctx, target) } else { step!(ip) };
-                    next!(ctx, ip, regs, mem, len)
+                    branch!(ctx, $c_e, target, ip, regs, mem, len)
                 }
             })*
             $(pub(super) mod $b {

@@ -303,12 +303,6 @@ macro_rules! define_op {
             BrTable { start: u32, len: u32 },
             /// `select` of two-cell values.
             Select2,
-            /// Push a copy of a two-cell local (its first cell, from the frame base).
-            LocalGet2(u32),
-            /// Pop a two-cell value into a local.
-            LocalSet2(u32),
-            /// Copy the top two-cell value into a local.
-            LocalTee2(u32),
             /// Push a `v128` global (store address).
             GlobalGet2(u32),
             /// Pop into a `v128` global (store address).
@@ -365,6 +359,29 @@ macro_rules! define_op {
             SimdLane { op: SimdOp, lane: u8 },
             /// A SIMD load or store at `offset`, of lane `lane` for the lane loads and stores.
             SimdMem { op: SimdOp, lane: u8, offset: u32 },
+            // SIMD register ops: operands and results in cells, a `v128` in two (`a`, `a + 1`).
+            /// Copy the `v128` in cells `src`, `src + 1` to `dst`, `dst + 1`.
+            Copy2 { dst: u32, src: u32 },
+            /// A SIMD instruction without immediates whose result is a `v128`
+            /// (a `simd::Shape` other than `Test`), on its operands in
+            /// cells `a`, `b`, `c` (those it has).
+            SimdR { op: SimdOp, dst: u32, a: u16, b: u16, c: u16 },
+            /// A SIMD test (`v128 -> i32`: `any_true`, `all_true`, `bitmask`).
+            SimdTestR { op: SimdOp, dst: u32, a: u32 },
+            /// `extract_lane` of lane `lane` of the `v128` at `a` into the one cell `dst`.
+            SimdExtractR { op: SimdOp, lane: u8, dst: u32, a: u32 },
+            /// `replace_lane` of lane `lane` of the `v128` at `a` with the scalar at `x`.
+            SimdReplaceR { op: SimdOp, lane: u8, dst: u32, a: u16, x: u16 },
+            /// Set the `v128` at `dst` to the constant at this index of
+            /// [`FuncCode::v128_consts`].
+            V128ConstR { dst: u32, index: u32 },
+            /// `i8x16.shuffle` of the `v128`s at `a` and `b` with the lane indices at index
+            /// `lanes` of [`FuncCode::v128_consts`].
+            ShuffleR { dst: u32, a: u16, b: u16, lanes: u32 },
+            /// `v128.load` from memory 0 at the address in cell `addr` plus `offset`.
+            V128LoadR { dst: u32, addr: u32, offset: u32 },
+            /// `v128.store` of the `v128` at `value` to memory 0.
+            V128StoreR { addr: u32, value: u32, offset: u32 },
             // ---- Control (helper "ctrl"): tail calls, function references, exceptions,
             // wide arithmetic. ----
             /// Tail-call the function at this store address: its arguments replace the frame.

@@ -265,6 +265,35 @@ fn run<const FUEL: bool>(
             unsafe { *regs.add(r) = v }
         }};
     }
+    // The `v128` in cells `r` (low half) and `r + 1`.
+    macro_rules! reg2 {
+        ($r:expr) => {{
+            let r = $r as usize;
+            u128::from(reg!(u64, r)) | (u128::from(reg!(u64, r + 1)) << 64)
+        }};
+    }
+    // Writes a `v128` to cells `r` and `r + 1`, as one store (see `threaded.rs`'s `set_reg2!`).
+    macro_rules! set_reg2 {
+        ($r:expr, $v:expr) => {{
+            let (r, v): (usize, u128) = ($r as usize, $v);
+            #[cfg(target_endian = "little")]
+            {
+                debug_assert!(
+                    fp + r + 1 < stack.len(),
+                    "register {} out of the stack",
+                    r + 1
+                );
+                // SAFETY: as for `set_reg!`, for both cells; a little-endian `u128` is its low
+                // half then its high half, the cells' order.
+                unsafe { regs.add(r).cast::<u128>().write_unaligned(v) }
+            }
+            #[cfg(not(target_endian = "little"))]
+            {
+                set_reg!(r, v as u64);
+                set_reg!(r + 1, (v >> 64) as u64);
+            }
+        }};
+    }
     // The bytes of memory 0 (empty when there is none).
     macro_rules! mem0 {
         () => {
@@ -678,11 +707,6 @@ fn run<const FUEL: bool>(
                 branch!(t.target, t.drop, t.keep);
             }
             Op::Select2 => sp = stack2::select(stack, sp),
-            Op::LocalGet2(i) => sp = stack2::local_get(stack, sp, fp + i as usize),
-            Op::LocalSet2(i) => sp = stack2::local_set(stack, sp, fp + i as usize),
-            Op::LocalTee2(i) => {
-                stack2::local_set(stack, sp, fp + i as usize);
-            }
             Op::GlobalGet2(g) => sp = stack2::push(stack, sp, globals[g as usize].value),
             Op::GlobalSet2(g) => (globals[g as usize].value, sp) = stack2::pop(stack, sp),
             Op::MemorySize => push!(memories.get(mem).map_or(0, Memory::pages)),
@@ -803,6 +827,49 @@ fn run<const FUEL: bool>(
             Op::SimdMem { op, lane, offset } => {
                 let data = mem_data_mut(memories, mem);
                 sp = tri!(simd::exec_mem(op, lane, offset.into(), data, stack, sp));
+            }
+            Op::Copy2 { dst, src } => {
+                set_reg2!(dst, reg2!(src));
+                continue;
+            }
+            Op::SimdR { op, dst, a, b, c } => {
+                set_reg2!(dst, simd::apply(reg2!(a), reg2!(b), reg2!(c), op));
+                continue;
+            }
+            Op::SimdTestR { op, dst, a } => {
+                set_reg!(dst, simd::apply(reg2!(a), 0, 0, op) as u64);
+                continue;
+            }
+            Op::SimdExtractR { op, lane, dst, a } => {
+                set_reg!(dst, simd::lane_op(op, lane, reg2!(a), 0) as u64);
+                continue;
+            }
+            Op::SimdReplaceR { op, lane, dst, a, x } => {
+                set_reg2!(dst, simd::lane_op(op, lane, reg2!(a), reg!(u64, x)));
+                continue;
+            }
+            Op::V128ConstR { dst, index } => {
+                set_reg2!(dst, code.v128_consts[index as usize]);
+                continue;
+            }
+            Op::ShuffleR { dst, a, b, lanes } => {
+                let lanes = code.v128_consts[lanes as usize];
+                set_reg2!(dst, simd::shuffle(reg2!(a), reg2!(b), lanes));
+                continue;
+            }
+            Op::V128LoadR { dst, addr, offset } => {
+                let bytes = tri!(memory::load::<16>(mem0!(), reg!(u32, addr), offset));
+                set_reg2!(dst, u128::from_le_bytes(bytes));
+                continue;
+            }
+            Op::V128StoreR {
+                addr,
+                value,
+                offset,
+            } => {
+                let bytes = reg2!(value).to_le_bytes();
+                tri!(memory::store::<16>(mem0!(), reg!(u32, addr), offset, bytes));
+                continue;
             }
 
             // ---- Control (helper "ctrl"): tail calls, function references, exceptions,

@@ -2,11 +2,12 @@
 //! low bits), and their execution on the value stack, where a `v128` takes two 64-bit cells, low
 //! half first.
 //!
-//! [`SimdOp`] names every SIMD operator after wasmparser's `for_each_visit_simd_operator!`; the
-//! translator wraps it in [`Op::Simd`] (no immediate), [`Op::SimdLane`] (a lane index) or
-//! [`Op::SimdMem`] (a memory offset and maybe a lane), and keeps the
-//! 16-byte immediates of `v128.const` and `i8x16.shuffle` in [`FuncCode::v128_consts`](
-//! super::code::FuncCode::v128_consts).
+//! [`SimdOp`] names every SIMD operator after wasmparser's `for_each_visit_simd_operator!`. The
+//! translator makes most of them register ops on cell pairs ([`Op::SimdR`] and its siblings,
+//! see `translate/vector.rs`); `simd::translate` gives the stack form of every one, for the
+//! rest: [`Op::Simd`] (no immediate), [`Op::SimdLane`] (a lane index) or [`Op::SimdMem`] (a
+//! memory offset and maybe a lane). The 16-byte immediates of `v128.const` and `i8x16.shuffle` are kept
+//! in [`FuncCode::v128_consts`](super::code::FuncCode::v128_consts).
 //!
 //! Floats follow the scalar rules of [`numeric`](super::numeric): arithmetic on the host's IEEE
 //! operations (which give a canonical NaN from non-NaN operands and an arithmetic NaN otherwise),
@@ -367,20 +368,6 @@ pub(crate) mod stack2 {
         sp
     }
 
-    /// Pushes the `v128` local at cell `at` of the frame at `fp`.
-    #[inline(always)]
-    pub(crate) fn local_get(stack: &mut [u64], sp: usize, at: usize) -> usize {
-        stack.copy_within(at..at + 2, sp);
-        sp + 2
-    }
-
-    /// Pops a `v128` into the local at cell `at`.
-    #[inline(always)]
-    pub(crate) fn local_set(stack: &mut [u64], sp: usize, at: usize) -> usize {
-        stack.copy_within(sp - 2..sp, at);
-        sp - 2
-    }
-
     /// Pushes a `v128` constant.
     #[inline(always)]
     pub(crate) fn push(stack: &mut [u64], sp: usize, v: u128) -> usize {
@@ -417,377 +404,462 @@ pub(crate) fn put(stack: &mut [u64], at: usize, v: u128) {
     stack[at + 1] = (v >> 64) as u64;
 }
 
+/// How a SIMD instruction without immediates takes its operands and gives its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `v128 -> v128`.
+    Un,
+    /// `v128 v128 -> v128`.
+    Bin,
+    /// `v128 v128 v128 -> v128`.
+    Tern,
+    /// `v128 -> i32`.
+    Test,
+    /// `v128 i32 -> v128`: a shift, its count taken modulo the lane width.
+    Shift,
+    /// A scalar (one cell) `-> v128`.
+    Splat,
+}
+
+/// The semantics of every SIMD instruction without immediates, one arm each: `$op` matched
+/// against the [`SimdOp`]s, each arm one of the shape macros named by the caller (`$un` for
+/// [`Shape::Un`], and so on) applied to the instruction's function. The instructions with
+/// immediates give `$other`. [`shape`] and [`apply`] are its two consumers.
+macro_rules! no_immediates {
+    ($op:expr, $un:ident, $bin:ident, $tern:ident, $test:ident, $shift:ident, $splat:ident, $other:expr) => {{
+        use SimdOp as S;
+        match $op {
+            S::I8x16Splat => splat_op!(|x| splat(x as u8)),
+            S::I16x8Splat => splat_op!(|x| splat(x as u16)),
+            S::I32x4Splat | S::F32x4Splat => splat_op!(|x| splat(x as u32)),
+            S::I64x2Splat | S::F64x2Splat => splat_op!(|x: u64| splat(x)),
+
+            S::V128Not => un!(|a: u128| !a),
+            S::V128And => bin!(|a, b| a & b),
+            S::V128AndNot => bin!(|a: u128, b: u128| a & !b),
+            S::V128Or => bin!(|a, b| a | b),
+            S::V128Xor => bin!(|a, b| a ^ b),
+            S::V128Bitselect
+            | S::I8x16RelaxedLaneselect
+            | S::I16x8RelaxedLaneselect
+            | S::I32x4RelaxedLaneselect
+            | S::I64x2RelaxedLaneselect => tern!(bitselect),
+            S::V128AnyTrue => test!(|a: u128| a != 0),
+
+            S::I8x16Swizzle | S::I8x16RelaxedSwizzle => bin!(swizzle),
+
+            S::I8x16Eq => bin!(|a, b| cmp(a, b, |x: u8, y| x == y)),
+            S::I8x16Ne => bin!(|a, b| cmp(a, b, |x: u8, y| x != y)),
+            S::I8x16LtS => bin!(|a, b| cmp(a, b, |x: i8, y| x < y)),
+            S::I8x16LtU => bin!(|a, b| cmp(a, b, |x: u8, y| x < y)),
+            S::I8x16GtS => bin!(|a, b| cmp(a, b, |x: i8, y| x > y)),
+            S::I8x16GtU => bin!(|a, b| cmp(a, b, |x: u8, y| x > y)),
+            S::I8x16LeS => bin!(|a, b| cmp(a, b, |x: i8, y| x <= y)),
+            S::I8x16LeU => bin!(|a, b| cmp(a, b, |x: u8, y| x <= y)),
+            S::I8x16GeS => bin!(|a, b| cmp(a, b, |x: i8, y| x >= y)),
+            S::I8x16GeU => bin!(|a, b| cmp(a, b, |x: u8, y| x >= y)),
+            S::I16x8Eq => bin!(|a, b| cmp(a, b, |x: u16, y| x == y)),
+            S::I16x8Ne => bin!(|a, b| cmp(a, b, |x: u16, y| x != y)),
+            S::I16x8LtS => bin!(|a, b| cmp(a, b, |x: i16, y| x < y)),
+            S::I16x8LtU => bin!(|a, b| cmp(a, b, |x: u16, y| x < y)),
+            S::I16x8GtS => bin!(|a, b| cmp(a, b, |x: i16, y| x > y)),
+            S::I16x8GtU => bin!(|a, b| cmp(a, b, |x: u16, y| x > y)),
+            S::I16x8LeS => bin!(|a, b| cmp(a, b, |x: i16, y| x <= y)),
+            S::I16x8LeU => bin!(|a, b| cmp(a, b, |x: u16, y| x <= y)),
+            S::I16x8GeS => bin!(|a, b| cmp(a, b, |x: i16, y| x >= y)),
+            S::I16x8GeU => bin!(|a, b| cmp(a, b, |x: u16, y| x >= y)),
+            S::I32x4Eq => bin!(|a, b| cmp(a, b, |x: u32, y| x == y)),
+            S::I32x4Ne => bin!(|a, b| cmp(a, b, |x: u32, y| x != y)),
+            S::I32x4LtS => bin!(|a, b| cmp(a, b, |x: i32, y| x < y)),
+            S::I32x4LtU => bin!(|a, b| cmp(a, b, |x: u32, y| x < y)),
+            S::I32x4GtS => bin!(|a, b| cmp(a, b, |x: i32, y| x > y)),
+            S::I32x4GtU => bin!(|a, b| cmp(a, b, |x: u32, y| x > y)),
+            S::I32x4LeS => bin!(|a, b| cmp(a, b, |x: i32, y| x <= y)),
+            S::I32x4LeU => bin!(|a, b| cmp(a, b, |x: u32, y| x <= y)),
+            S::I32x4GeS => bin!(|a, b| cmp(a, b, |x: i32, y| x >= y)),
+            S::I32x4GeU => bin!(|a, b| cmp(a, b, |x: u32, y| x >= y)),
+            S::I64x2Eq => bin!(|a, b| cmp(a, b, |x: u64, y| x == y)),
+            S::I64x2Ne => bin!(|a, b| cmp(a, b, |x: u64, y| x != y)),
+            S::I64x2LtS => bin!(|a, b| cmp(a, b, |x: i64, y| x < y)),
+            S::I64x2GtS => bin!(|a, b| cmp(a, b, |x: i64, y| x > y)),
+            S::I64x2LeS => bin!(|a, b| cmp(a, b, |x: i64, y| x <= y)),
+            S::I64x2GeS => bin!(|a, b| cmp(a, b, |x: i64, y| x >= y)),
+            S::F32x4Eq => bin!(|a, b| cmp(a, b, |x: f32, y| x == y)),
+            S::F32x4Ne => bin!(|a, b| cmp(a, b, |x: f32, y| x != y)),
+            S::F32x4Lt => bin!(|a, b| cmp(a, b, |x: f32, y| x < y)),
+            S::F32x4Gt => bin!(|a, b| cmp(a, b, |x: f32, y| x > y)),
+            S::F32x4Le => bin!(|a, b| cmp(a, b, |x: f32, y| x <= y)),
+            S::F32x4Ge => bin!(|a, b| cmp(a, b, |x: f32, y| x >= y)),
+            S::F64x2Eq => bin!(|a, b| cmp(a, b, |x: f64, y| x == y)),
+            S::F64x2Ne => bin!(|a, b| cmp(a, b, |x: f64, y| x != y)),
+            S::F64x2Lt => bin!(|a, b| cmp(a, b, |x: f64, y| x < y)),
+            S::F64x2Gt => bin!(|a, b| cmp(a, b, |x: f64, y| x > y)),
+            S::F64x2Le => bin!(|a, b| cmp(a, b, |x: f64, y| x <= y)),
+            S::F64x2Ge => bin!(|a, b| cmp(a, b, |x: f64, y| x >= y)),
+
+            S::I8x16Abs => un!(|a| map1(a, |x: i8| x.wrapping_abs())),
+            S::I8x16Neg => un!(|a| map1(a, |x: i8| x.wrapping_neg())),
+            S::I8x16Popcnt => un!(|a| map1(a, |x: u8| x.count_ones() as u8)),
+            S::I8x16AllTrue => test!(all_true::<u8>),
+            S::I8x16Bitmask => test!(bitmask::<u8>),
+            S::I8x16NarrowI16x8S => bin!(|a, b| narrow(a, b, |x: i16| {
+                x.clamp(i16::from(i8::MIN), i16::from(i8::MAX)) as i8
+            })),
+            S::I8x16NarrowI16x8U => bin!(|a, b| narrow(a, b, |x: i16| x.clamp(0, 255) as u8)),
+            S::I8x16Shl => shift!(u8, |x: u8, s| x << s),
+            S::I8x16ShrS => shift!(i8, |x: i8, s| x >> s),
+            S::I8x16ShrU => shift!(u8, |x: u8, s| x >> s),
+            S::I8x16Add => bin!(|a, b| map2(a, b, u8::wrapping_add)),
+            S::I8x16AddSatS => bin!(|a, b| map2(a, b, i8::saturating_add)),
+            S::I8x16AddSatU => bin!(|a, b| map2(a, b, u8::saturating_add)),
+            S::I8x16Sub => bin!(|a, b| map2(a, b, u8::wrapping_sub)),
+            S::I8x16SubSatS => bin!(|a, b| map2(a, b, i8::saturating_sub)),
+            S::I8x16SubSatU => bin!(|a, b| map2(a, b, u8::saturating_sub)),
+            S::I8x16MinS => bin!(|a, b| map2(a, b, std::cmp::min::<i8>)),
+            S::I8x16MinU => bin!(|a, b| map2(a, b, std::cmp::min::<u8>)),
+            S::I8x16MaxS => bin!(|a, b| map2(a, b, std::cmp::max::<i8>)),
+            S::I8x16MaxU => bin!(|a, b| map2(a, b, std::cmp::max::<u8>)),
+            S::I8x16AvgrU => bin!(|a, b| map2(a, b, |x: u8, y: u8| {
+                ((u16::from(x) + u16::from(y) + 1) >> 1) as u8
+            })),
+
+            S::I16x8ExtAddPairwiseI8x16S => {
+                un!(|a| pairwise(a, a, |x: i8, y: i8, _, _| { i16::from(x) + i16::from(y) }))
+            }
+            S::I16x8ExtAddPairwiseI8x16U => {
+                un!(|a| pairwise(a, a, |x: u8, y: u8, _, _| { u16::from(x) + u16::from(y) }))
+            }
+            S::I16x8Abs => un!(|a| map1(a, |x: i16| x.wrapping_abs())),
+            S::I16x8Neg => un!(|a| map1(a, |x: i16| x.wrapping_neg())),
+            S::I16x8Q15MulrSatS | S::I16x8RelaxedQ15mulrS => bin!(|a, b| map2(a, b, q15mulr)),
+            S::I16x8AllTrue => test!(all_true::<u16>),
+            S::I16x8Bitmask => test!(bitmask::<u16>),
+            S::I16x8NarrowI32x4S => bin!(|a, b| narrow(a, b, |x: i32| {
+                x.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
+            })),
+            S::I16x8NarrowI32x4U => bin!(|a, b| narrow(a, b, |x: i32| x.clamp(0, 65535) as u16)),
+            S::I16x8ExtendLowI8x16S => un!(|a| extend(a, false, |x: i8| i16::from(x))),
+            S::I16x8ExtendHighI8x16S => un!(|a| extend(a, true, |x: i8| i16::from(x))),
+            S::I16x8ExtendLowI8x16U => un!(|a| extend(a, false, |x: u8| u16::from(x))),
+            S::I16x8ExtendHighI8x16U => un!(|a| extend(a, true, |x: u8| u16::from(x))),
+            S::I16x8Shl => shift!(u16, |x: u16, s| x << s),
+            S::I16x8ShrS => shift!(i16, |x: i16, s| x >> s),
+            S::I16x8ShrU => shift!(u16, |x: u16, s| x >> s),
+            S::I16x8Add => bin!(|a, b| map2(a, b, u16::wrapping_add)),
+            S::I16x8AddSatS => bin!(|a, b| map2(a, b, i16::saturating_add)),
+            S::I16x8AddSatU => bin!(|a, b| map2(a, b, u16::saturating_add)),
+            S::I16x8Sub => bin!(|a, b| map2(a, b, u16::wrapping_sub)),
+            S::I16x8SubSatS => bin!(|a, b| map2(a, b, i16::saturating_sub)),
+            S::I16x8SubSatU => bin!(|a, b| map2(a, b, u16::saturating_sub)),
+            S::I16x8Mul => bin!(|a, b| map2(a, b, u16::wrapping_mul)),
+            S::I16x8MinS => bin!(|a, b| map2(a, b, std::cmp::min::<i16>)),
+            S::I16x8MinU => bin!(|a, b| map2(a, b, std::cmp::min::<u16>)),
+            S::I16x8MaxS => bin!(|a, b| map2(a, b, std::cmp::max::<i16>)),
+            S::I16x8MaxU => bin!(|a, b| map2(a, b, std::cmp::max::<u16>)),
+            S::I16x8AvgrU => bin!(|a, b| map2(a, b, |x: u16, y: u16| {
+                ((u32::from(x) + u32::from(y) + 1) >> 1) as u16
+            })),
+            S::I16x8ExtMulLowI8x16S => {
+                bin!(|a, b| extend2(a, b, false, |x: i8, y: i8| { i16::from(x) * i16::from(y) }))
+            }
+            S::I16x8ExtMulHighI8x16S => {
+                bin!(|a, b| extend2(a, b, true, |x: i8, y: i8| { i16::from(x) * i16::from(y) }))
+            }
+            S::I16x8ExtMulLowI8x16U => {
+                bin!(|a, b| extend2(a, b, false, |x: u8, y: u8| { u16::from(x) * u16::from(y) }))
+            }
+            S::I16x8ExtMulHighI8x16U => {
+                bin!(|a, b| extend2(a, b, true, |x: u8, y: u8| { u16::from(x) * u16::from(y) }))
+            }
+            S::I16x8RelaxedDotI8x16I7x16S => bin!(|a, b| pairwise(a, b, |a0: i8, a1, b0, b1| {
+                (i16::from(a0) * i16::from(b0)).wrapping_add(i16::from(a1) * i16::from(b1))
+            })),
+
+            S::I32x4ExtAddPairwiseI16x8S => {
+                un!(|a| pairwise(a, a, |x: i16, y: i16, _, _| { i32::from(x) + i32::from(y) }))
+            }
+            S::I32x4ExtAddPairwiseI16x8U => {
+                un!(|a| pairwise(a, a, |x: u16, y: u16, _, _| { u32::from(x) + u32::from(y) }))
+            }
+            S::I32x4Abs => un!(|a| map1(a, |x: i32| x.wrapping_abs())),
+            S::I32x4Neg => un!(|a| map1(a, |x: i32| x.wrapping_neg())),
+            S::I32x4AllTrue => test!(all_true::<u32>),
+            S::I32x4Bitmask => test!(bitmask::<u32>),
+            S::I32x4ExtendLowI16x8S => un!(|a| extend(a, false, |x: i16| i32::from(x))),
+            S::I32x4ExtendHighI16x8S => un!(|a| extend(a, true, |x: i16| i32::from(x))),
+            S::I32x4ExtendLowI16x8U => un!(|a| extend(a, false, |x: u16| u32::from(x))),
+            S::I32x4ExtendHighI16x8U => un!(|a| extend(a, true, |x: u16| u32::from(x))),
+            S::I32x4Shl => shift!(u32, |x: u32, s| x << s),
+            S::I32x4ShrS => shift!(i32, |x: i32, s| x >> s),
+            S::I32x4ShrU => shift!(u32, |x: u32, s| x >> s),
+            S::I32x4Add => bin!(|a, b| map2(a, b, u32::wrapping_add)),
+            S::I32x4Sub => bin!(|a, b| map2(a, b, u32::wrapping_sub)),
+            S::I32x4Mul => bin!(|a, b| map2(a, b, u32::wrapping_mul)),
+            S::I32x4MinS => bin!(|a, b| map2(a, b, std::cmp::min::<i32>)),
+            S::I32x4MinU => bin!(|a, b| map2(a, b, std::cmp::min::<u32>)),
+            S::I32x4MaxS => bin!(|a, b| map2(a, b, std::cmp::max::<i32>)),
+            S::I32x4MaxU => bin!(|a, b| map2(a, b, std::cmp::max::<u32>)),
+            S::I32x4DotI16x8S => bin!(|a, b| pairwise(a, b, |a0: i16, a1, b0, b1| {
+                (i32::from(a0) * i32::from(b0)).wrapping_add(i32::from(a1) * i32::from(b1))
+            })),
+            S::I32x4ExtMulLowI16x8S => bin!(|a, b| extend2(a, b, false, |x: i16, y: i16| {
+                i32::from(x) * i32::from(y)
+            })),
+            S::I32x4ExtMulHighI16x8S => {
+                bin!(|a, b| extend2(a, b, true, |x: i16, y: i16| { i32::from(x) * i32::from(y) }))
+            }
+            S::I32x4ExtMulLowI16x8U => bin!(|a, b| extend2(a, b, false, |x: u16, y: u16| {
+                u32::from(x) * u32::from(y)
+            })),
+            S::I32x4ExtMulHighI16x8U => {
+                bin!(|a, b| extend2(a, b, true, |x: u16, y: u16| { u32::from(x) * u32::from(y) }))
+            }
+            S::I32x4RelaxedDotI8x16I7x16AddS => tern!(|a, b, c| {
+                let dot = exec_pure_dot16(a, b);
+                let sums = pairwise(dot, dot, |x: i16, y: i16, _, _| i32::from(x) + i32::from(y));
+                map2(sums, c, i32::wrapping_add)
+            }),
+
+            S::I64x2Abs => un!(|a| map1(a, |x: i64| x.wrapping_abs())),
+            S::I64x2Neg => un!(|a| map1(a, |x: i64| x.wrapping_neg())),
+            S::I64x2AllTrue => test!(all_true::<u64>),
+            S::I64x2Bitmask => test!(bitmask::<u64>),
+            S::I64x2ExtendLowI32x4S => un!(|a| extend(a, false, |x: i32| i64::from(x))),
+            S::I64x2ExtendHighI32x4S => un!(|a| extend(a, true, |x: i32| i64::from(x))),
+            S::I64x2ExtendLowI32x4U => un!(|a| extend(a, false, |x: u32| u64::from(x))),
+            S::I64x2ExtendHighI32x4U => un!(|a| extend(a, true, |x: u32| u64::from(x))),
+            S::I64x2Shl => shift!(u64, |x: u64, s| x << s),
+            S::I64x2ShrS => shift!(i64, |x: i64, s| x >> s),
+            S::I64x2ShrU => shift!(u64, |x: u64, s| x >> s),
+            S::I64x2Add => bin!(|a, b| map2(a, b, u64::wrapping_add)),
+            S::I64x2Sub => bin!(|a, b| map2(a, b, u64::wrapping_sub)),
+            S::I64x2Mul => bin!(|a, b| map2(a, b, u64::wrapping_mul)),
+            S::I64x2ExtMulLowI32x4S => bin!(|a, b| extend2(a, b, false, |x: i32, y: i32| {
+                i64::from(x) * i64::from(y)
+            })),
+            S::I64x2ExtMulHighI32x4S => {
+                bin!(|a, b| extend2(a, b, true, |x: i32, y: i32| { i64::from(x) * i64::from(y) }))
+            }
+            S::I64x2ExtMulLowI32x4U => bin!(|a, b| extend2(a, b, false, |x: u32, y: u32| {
+                u64::from(x) * u64::from(y)
+            })),
+            S::I64x2ExtMulHighI32x4U => {
+                bin!(|a, b| extend2(a, b, true, |x: u32, y: u32| { u64::from(x) * u64::from(y) }))
+            }
+
+            S::F32x4Ceil => un!(|a| map1(a, |x: f32| num::quiet(x.ceil()))),
+            S::F32x4Floor => un!(|a| map1(a, |x: f32| num::quiet(x.floor()))),
+            S::F32x4Trunc => un!(|a| map1(a, |x: f32| num::quiet(x.trunc()))),
+            S::F32x4Nearest => un!(|a| map1(a, num::f32_nearest)),
+            S::F32x4Abs => un!(|a| map1(a, |x: u32| x & 0x7fff_ffff)),
+            S::F32x4Neg => un!(|a| map1(a, |x: u32| x ^ 0x8000_0000)),
+            S::F32x4Sqrt => un!(|a| map1(a, f32::sqrt)),
+            S::F32x4Add => bin!(|a, b| map2(a, b, |x: f32, y| x + y)),
+            S::F32x4Sub => bin!(|a, b| map2(a, b, |x: f32, y| x - y)),
+            S::F32x4Mul => bin!(|a, b| map2(a, b, |x: f32, y| x * y)),
+            S::F32x4Div => bin!(|a, b| map2(a, b, |x: f32, y| x / y)),
+            S::F32x4Min | S::F32x4RelaxedMin => bin!(|a, b| map2(a, b, num::f32_min)),
+            S::F32x4Max | S::F32x4RelaxedMax => bin!(|a, b| map2(a, b, num::f32_max)),
+            S::F32x4PMin => bin!(|a, b| map2(a, b, pmin::<f32>)),
+            S::F32x4PMax => bin!(|a, b| map2(a, b, pmax::<f32>)),
+            S::F32x4RelaxedMadd => tern!(|a, b, c| map3(a, b, c, |x: f32, y, z| x * y + z)),
+            S::F32x4RelaxedNmadd => tern!(|a, b, c| map3(a, b, c, |x: f32, y, z| -(x * y) + z)),
+            S::F64x2Ceil => un!(|a| map1(a, |x: f64| num::quiet(x.ceil()))),
+            S::F64x2Floor => un!(|a| map1(a, |x: f64| num::quiet(x.floor()))),
+            S::F64x2Trunc => un!(|a| map1(a, |x: f64| num::quiet(x.trunc()))),
+            S::F64x2Nearest => un!(|a| map1(a, num::f64_nearest)),
+            S::F64x2Abs => un!(|a| map1(a, |x: u64| x & 0x7fff_ffff_ffff_ffff)),
+            S::F64x2Neg => un!(|a| map1(a, |x: u64| x ^ 0x8000_0000_0000_0000)),
+            S::F64x2Sqrt => un!(|a| map1(a, f64::sqrt)),
+            S::F64x2Add => bin!(|a, b| map2(a, b, |x: f64, y| x + y)),
+            S::F64x2Sub => bin!(|a, b| map2(a, b, |x: f64, y| x - y)),
+            S::F64x2Mul => bin!(|a, b| map2(a, b, |x: f64, y| x * y)),
+            S::F64x2Div => bin!(|a, b| map2(a, b, |x: f64, y| x / y)),
+            S::F64x2Min | S::F64x2RelaxedMin => bin!(|a, b| map2(a, b, num::f64_min)),
+            S::F64x2Max | S::F64x2RelaxedMax => bin!(|a, b| map2(a, b, num::f64_max)),
+            S::F64x2PMin => bin!(|a, b| map2(a, b, pmin::<f64>)),
+            S::F64x2PMax => bin!(|a, b| map2(a, b, pmax::<f64>)),
+            S::F64x2RelaxedMadd => tern!(|a, b, c| map3(a, b, c, |x: f64, y, z| x * y + z)),
+            S::F64x2RelaxedNmadd => tern!(|a, b, c| map3(a, b, c, |x: f64, y, z| -(x * y) + z)),
+
+            // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
+            S::I32x4TruncSatF32x4S | S::I32x4RelaxedTruncF32x4S => {
+                un!(|a| map1(a, |x: f32| x as i32))
+            }
+            S::I32x4TruncSatF32x4U | S::I32x4RelaxedTruncF32x4U => {
+                un!(|a| map1(a, |x: f32| x as u32))
+            }
+            S::I32x4TruncSatF64x2SZero | S::I32x4RelaxedTruncF64x2SZero => {
+                un!(|a| narrow_zero(a, |x: f64| x as i32))
+            }
+            S::I32x4TruncSatF64x2UZero | S::I32x4RelaxedTruncF64x2UZero => {
+                un!(|a| narrow_zero(a, |x: f64| x as u32))
+            }
+            S::F32x4ConvertI32x4S => un!(|a| map1(a, |x: i32| x as f32)),
+            S::F32x4ConvertI32x4U => un!(|a| map1(a, |x: u32| x as f32)),
+            S::F64x2ConvertLowI32x4S => un!(|a| extend(a, false, |x: i32| f64::from(x))),
+            S::F64x2ConvertLowI32x4U => un!(|a| extend(a, false, |x: u32| f64::from(x))),
+            S::F32x4DemoteF64x2Zero => un!(|a| narrow_zero(a, |x: f64| x as f32)),
+            S::F64x2PromoteLowF32x4 => un!(|a| extend(a, false, |x: f32| f64::from(x))),
+            S::V128Const
+            | S::I8x16Shuffle
+            | S::I8x16ExtractLaneS
+            | S::I8x16ExtractLaneU
+            | S::I8x16ReplaceLane
+            | S::I16x8ExtractLaneS
+            | S::I16x8ExtractLaneU
+            | S::I16x8ReplaceLane
+            | S::I32x4ExtractLane
+            | S::I32x4ReplaceLane
+            | S::I64x2ExtractLane
+            | S::I64x2ReplaceLane
+            | S::F32x4ExtractLane
+            | S::F32x4ReplaceLane
+            | S::F64x2ExtractLane
+            | S::F64x2ReplaceLane
+            | S::V128Load
+            | S::V128Load8x8S
+            | S::V128Load8x8U
+            | S::V128Load16x4S
+            | S::V128Load16x4U
+            | S::V128Load32x2S
+            | S::V128Load32x2U
+            | S::V128Load8Splat
+            | S::V128Load16Splat
+            | S::V128Load32Splat
+            | S::V128Load64Splat
+            | S::V128Load32Zero
+            | S::V128Load64Zero
+            | S::V128Store
+            | S::V128Load8Lane
+            | S::V128Load16Lane
+            | S::V128Load32Lane
+            | S::V128Load64Lane
+            | S::V128Store8Lane
+            | S::V128Store16Lane
+            | S::V128Store32Lane
+            | S::V128Store64Lane => $other,
+        }
+    }};
+}
+
+/// The shape of a SIMD instruction without immediates; `None` for one with immediates.
+pub(crate) fn shape(op: SimdOp) -> Option<Shape> {
+    macro_rules! un {
+        ($e:expr) => {
+            Some(Shape::Un)
+        };
+    }
+    macro_rules! bin {
+        ($e:expr) => {
+            Some(Shape::Bin)
+        };
+    }
+    macro_rules! tern {
+        ($e:expr) => {
+            Some(Shape::Tern)
+        };
+    }
+    macro_rules! test {
+        ($e:expr) => {
+            Some(Shape::Test)
+        };
+    }
+    macro_rules! shift {
+        ($t:ty, $e:expr) => {
+            Some(Shape::Shift)
+        };
+    }
+    macro_rules! splat_op {
+        ($e:expr) => {
+            Some(Shape::Splat)
+        };
+    }
+    no_immediates!(op, un, bin, tern, test, shift, splat_op, None)
+}
+
+/// Runs a SIMD instruction without immediates (see [`shape`]) on its operands `a`, `b`, `c`
+/// (those it has, in order; a scalar in the low bits). A [`Shape::Test`] result is an `i32` in
+/// the low bits. An instruction with immediates gives 0 (the translator never sends one).
+///
+/// The operands come first: the six halves fill the six argument registers of the x86-64
+/// and AArch64 calling conventions (an operand passed in memory would be read back as one
+/// 16-byte load of a value its caller wrote as two 8-byte cells, which the CPU does not
+/// forward from the stores: a stall of some 15 cycles).
+#[inline(never)]
+pub(crate) fn apply(a: u128, b: u128, c: u128, op: SimdOp) -> u128 {
+    macro_rules! un {
+        ($e:expr) => {
+            $e(a)
+        };
+    }
+    macro_rules! bin {
+        ($e:expr) => {
+            $e(a, b)
+        };
+    }
+    macro_rules! tern {
+        ($e:expr) => {
+            $e(a, b, c)
+        };
+    }
+    macro_rules! test {
+        ($e:expr) => {
+            u128::from($e(a) as u32)
+        };
+    }
+    macro_rules! shift {
+        ($t:ty, $e:expr) => {{
+            let s = (b as u32) % <$t>::BITS;
+            map1(a, |x: $t| $e(x, s))
+        }};
+    }
+    macro_rules! splat_op {
+        ($e:expr) => {
+            $e(a as u64)
+        };
+    }
+    no_immediates!(op, un, bin, tern, test, shift, splat_op, 0)
+}
+
 /// Runs a SIMD instruction without immediates on the operands below `sp`; returns the new
 /// stack pointer. The instructions with immediates (handled by [`exec_lane`] and [`exec_mem`],
 /// and `v128.const`/`i8x16.shuffle` by the main loop) never reach it.
 #[inline(never)]
 pub(crate) fn exec(op: SimdOp, stack: &mut [u64], sp: usize) -> usize {
-    use SimdOp as S;
-    // v128 -> v128.
-    macro_rules! un {
-        ($e:expr) => {{
-            let a = get(stack, sp - 2);
-            put(stack, sp - 2, $e(a));
+    let Some(shape) = shape(op) else {
+        panic!("bug: simd instruction {op:?} with immediates sent to simd::exec")
+    };
+    let cell = |at: usize| u128::from(stack[at]);
+    match shape {
+        Shape::Un => {
+            let r = apply(get(stack, sp - 2), 0, 0, op);
+            put(stack, sp - 2, r);
             sp
-        }};
-    }
-    // v128 v128 -> v128.
-    macro_rules! bin {
-        ($e:expr) => {{
-            let b = get(stack, sp - 2);
-            let a = get(stack, sp - 4);
-            put(stack, sp - 4, $e(a, b));
+        }
+        Shape::Bin => {
+            let r = apply(get(stack, sp - 4), get(stack, sp - 2), 0, op);
+            put(stack, sp - 4, r);
             sp - 2
-        }};
-    }
-    // v128 v128 v128 -> v128.
-    macro_rules! tern {
-        ($e:expr) => {{
-            let c = get(stack, sp - 2);
-            let b = get(stack, sp - 4);
-            let a = get(stack, sp - 6);
-            put(stack, sp - 6, $e(a, b, c));
+        }
+        Shape::Tern => {
+            let (a, b, c) = (get(stack, sp - 6), get(stack, sp - 4), get(stack, sp - 2));
+            put(stack, sp - 6, apply(a, b, c, op));
             sp - 4
-        }};
-    }
-    // v128 -> i32.
-    macro_rules! test {
-        ($e:expr) => {{
-            let a = get(stack, sp - 2);
-            stack[sp - 2] = u64::from($e(a) as u32);
+        }
+        Shape::Test => {
+            stack[sp - 2] = apply(get(stack, sp - 2), 0, 0, op) as u64;
             sp - 1
-        }};
-    }
-    // v128 i32 -> v128, the shift count taken modulo the lane width.
-    macro_rules! shift {
-        ($t:ty, $e:expr) => {{
-            let s = (stack[sp - 1] as u32) % <$t>::BITS;
-            let a = get(stack, sp - 3);
-            put(stack, sp - 3, map1(a, |x: $t| $e(x, s)));
+        }
+        Shape::Shift => {
+            let r = apply(get(stack, sp - 3), cell(sp - 1), 0, op);
+            put(stack, sp - 3, r);
             sp - 1
-        }};
-    }
-    // scalar -> v128.
-    macro_rules! splat_op {
-        ($e:expr) => {{
-            let x = stack[sp - 1];
-            put(stack, sp - 1, $e(x));
+        }
+        Shape::Splat => {
+            let r = apply(cell(sp - 1), 0, 0, op);
+            put(stack, sp - 1, r);
             sp + 1
-        }};
-    }
-    match op {
-        S::I8x16Splat => splat_op!(|x| splat(x as u8)),
-        S::I16x8Splat => splat_op!(|x| splat(x as u16)),
-        S::I32x4Splat | S::F32x4Splat => splat_op!(|x| splat(x as u32)),
-        S::I64x2Splat | S::F64x2Splat => splat_op!(|x: u64| splat(x)),
-
-        S::V128Not => un!(|a: u128| !a),
-        S::V128And => bin!(|a, b| a & b),
-        S::V128AndNot => bin!(|a: u128, b: u128| a & !b),
-        S::V128Or => bin!(|a, b| a | b),
-        S::V128Xor => bin!(|a, b| a ^ b),
-        S::V128Bitselect
-        | S::I8x16RelaxedLaneselect
-        | S::I16x8RelaxedLaneselect
-        | S::I32x4RelaxedLaneselect
-        | S::I64x2RelaxedLaneselect => tern!(bitselect),
-        S::V128AnyTrue => test!(|a: u128| a != 0),
-
-        S::I8x16Swizzle | S::I8x16RelaxedSwizzle => bin!(swizzle),
-
-        S::I8x16Eq => bin!(|a, b| cmp(a, b, |x: u8, y| x == y)),
-        S::I8x16Ne => bin!(|a, b| cmp(a, b, |x: u8, y| x != y)),
-        S::I8x16LtS => bin!(|a, b| cmp(a, b, |x: i8, y| x < y)),
-        S::I8x16LtU => bin!(|a, b| cmp(a, b, |x: u8, y| x < y)),
-        S::I8x16GtS => bin!(|a, b| cmp(a, b, |x: i8, y| x > y)),
-        S::I8x16GtU => bin!(|a, b| cmp(a, b, |x: u8, y| x > y)),
-        S::I8x16LeS => bin!(|a, b| cmp(a, b, |x: i8, y| x <= y)),
-        S::I8x16LeU => bin!(|a, b| cmp(a, b, |x: u8, y| x <= y)),
-        S::I8x16GeS => bin!(|a, b| cmp(a, b, |x: i8, y| x >= y)),
-        S::I8x16GeU => bin!(|a, b| cmp(a, b, |x: u8, y| x >= y)),
-        S::I16x8Eq => bin!(|a, b| cmp(a, b, |x: u16, y| x == y)),
-        S::I16x8Ne => bin!(|a, b| cmp(a, b, |x: u16, y| x != y)),
-        S::I16x8LtS => bin!(|a, b| cmp(a, b, |x: i16, y| x < y)),
-        S::I16x8LtU => bin!(|a, b| cmp(a, b, |x: u16, y| x < y)),
-        S::I16x8GtS => bin!(|a, b| cmp(a, b, |x: i16, y| x > y)),
-        S::I16x8GtU => bin!(|a, b| cmp(a, b, |x: u16, y| x > y)),
-        S::I16x8LeS => bin!(|a, b| cmp(a, b, |x: i16, y| x <= y)),
-        S::I16x8LeU => bin!(|a, b| cmp(a, b, |x: u16, y| x <= y)),
-        S::I16x8GeS => bin!(|a, b| cmp(a, b, |x: i16, y| x >= y)),
-        S::I16x8GeU => bin!(|a, b| cmp(a, b, |x: u16, y| x >= y)),
-        S::I32x4Eq => bin!(|a, b| cmp(a, b, |x: u32, y| x == y)),
-        S::I32x4Ne => bin!(|a, b| cmp(a, b, |x: u32, y| x != y)),
-        S::I32x4LtS => bin!(|a, b| cmp(a, b, |x: i32, y| x < y)),
-        S::I32x4LtU => bin!(|a, b| cmp(a, b, |x: u32, y| x < y)),
-        S::I32x4GtS => bin!(|a, b| cmp(a, b, |x: i32, y| x > y)),
-        S::I32x4GtU => bin!(|a, b| cmp(a, b, |x: u32, y| x > y)),
-        S::I32x4LeS => bin!(|a, b| cmp(a, b, |x: i32, y| x <= y)),
-        S::I32x4LeU => bin!(|a, b| cmp(a, b, |x: u32, y| x <= y)),
-        S::I32x4GeS => bin!(|a, b| cmp(a, b, |x: i32, y| x >= y)),
-        S::I32x4GeU => bin!(|a, b| cmp(a, b, |x: u32, y| x >= y)),
-        S::I64x2Eq => bin!(|a, b| cmp(a, b, |x: u64, y| x == y)),
-        S::I64x2Ne => bin!(|a, b| cmp(a, b, |x: u64, y| x != y)),
-        S::I64x2LtS => bin!(|a, b| cmp(a, b, |x: i64, y| x < y)),
-        S::I64x2GtS => bin!(|a, b| cmp(a, b, |x: i64, y| x > y)),
-        S::I64x2LeS => bin!(|a, b| cmp(a, b, |x: i64, y| x <= y)),
-        S::I64x2GeS => bin!(|a, b| cmp(a, b, |x: i64, y| x >= y)),
-        S::F32x4Eq => bin!(|a, b| cmp(a, b, |x: f32, y| x == y)),
-        S::F32x4Ne => bin!(|a, b| cmp(a, b, |x: f32, y| x != y)),
-        S::F32x4Lt => bin!(|a, b| cmp(a, b, |x: f32, y| x < y)),
-        S::F32x4Gt => bin!(|a, b| cmp(a, b, |x: f32, y| x > y)),
-        S::F32x4Le => bin!(|a, b| cmp(a, b, |x: f32, y| x <= y)),
-        S::F32x4Ge => bin!(|a, b| cmp(a, b, |x: f32, y| x >= y)),
-        S::F64x2Eq => bin!(|a, b| cmp(a, b, |x: f64, y| x == y)),
-        S::F64x2Ne => bin!(|a, b| cmp(a, b, |x: f64, y| x != y)),
-        S::F64x2Lt => bin!(|a, b| cmp(a, b, |x: f64, y| x < y)),
-        S::F64x2Gt => bin!(|a, b| cmp(a, b, |x: f64, y| x > y)),
-        S::F64x2Le => bin!(|a, b| cmp(a, b, |x: f64, y| x <= y)),
-        S::F64x2Ge => bin!(|a, b| cmp(a, b, |x: f64, y| x >= y)),
-
-        S::I8x16Abs => un!(|a| map1(a, |x: i8| x.wrapping_abs())),
-        S::I8x16Neg => un!(|a| map1(a, |x: i8| x.wrapping_neg())),
-        S::I8x16Popcnt => un!(|a| map1(a, |x: u8| x.count_ones() as u8)),
-        S::I8x16AllTrue => test!(all_true::<u8>),
-        S::I8x16Bitmask => test!(bitmask::<u8>),
-        S::I8x16NarrowI16x8S => bin!(|a, b| narrow(a, b, |x: i16| {
-            x.clamp(i16::from(i8::MIN), i16::from(i8::MAX)) as i8
-        })),
-        S::I8x16NarrowI16x8U => bin!(|a, b| narrow(a, b, |x: i16| x.clamp(0, 255) as u8)),
-        S::I8x16Shl => shift!(u8, |x: u8, s| x << s),
-        S::I8x16ShrS => shift!(i8, |x: i8, s| x >> s),
-        S::I8x16ShrU => shift!(u8, |x: u8, s| x >> s),
-        S::I8x16Add => bin!(|a, b| map2(a, b, u8::wrapping_add)),
-        S::I8x16AddSatS => bin!(|a, b| map2(a, b, i8::saturating_add)),
-        S::I8x16AddSatU => bin!(|a, b| map2(a, b, u8::saturating_add)),
-        S::I8x16Sub => bin!(|a, b| map2(a, b, u8::wrapping_sub)),
-        S::I8x16SubSatS => bin!(|a, b| map2(a, b, i8::saturating_sub)),
-        S::I8x16SubSatU => bin!(|a, b| map2(a, b, u8::saturating_sub)),
-        S::I8x16MinS => bin!(|a, b| map2(a, b, std::cmp::min::<i8>)),
-        S::I8x16MinU => bin!(|a, b| map2(a, b, std::cmp::min::<u8>)),
-        S::I8x16MaxS => bin!(|a, b| map2(a, b, std::cmp::max::<i8>)),
-        S::I8x16MaxU => bin!(|a, b| map2(a, b, std::cmp::max::<u8>)),
-        S::I8x16AvgrU => bin!(|a, b| map2(a, b, |x: u8, y: u8| {
-            ((u16::from(x) + u16::from(y) + 1) >> 1) as u8
-        })),
-
-        S::I16x8ExtAddPairwiseI8x16S => {
-            un!(|a| pairwise(a, a, |x: i8, y: i8, _, _| { i16::from(x) + i16::from(y) }))
-        }
-        S::I16x8ExtAddPairwiseI8x16U => {
-            un!(|a| pairwise(a, a, |x: u8, y: u8, _, _| { u16::from(x) + u16::from(y) }))
-        }
-        S::I16x8Abs => un!(|a| map1(a, |x: i16| x.wrapping_abs())),
-        S::I16x8Neg => un!(|a| map1(a, |x: i16| x.wrapping_neg())),
-        S::I16x8Q15MulrSatS | S::I16x8RelaxedQ15mulrS => bin!(|a, b| map2(a, b, q15mulr)),
-        S::I16x8AllTrue => test!(all_true::<u16>),
-        S::I16x8Bitmask => test!(bitmask::<u16>),
-        S::I16x8NarrowI32x4S => bin!(|a, b| narrow(a, b, |x: i32| {
-            x.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
-        })),
-        S::I16x8NarrowI32x4U => bin!(|a, b| narrow(a, b, |x: i32| x.clamp(0, 65535) as u16)),
-        S::I16x8ExtendLowI8x16S => un!(|a| extend(a, false, |x: i8| i16::from(x))),
-        S::I16x8ExtendHighI8x16S => un!(|a| extend(a, true, |x: i8| i16::from(x))),
-        S::I16x8ExtendLowI8x16U => un!(|a| extend(a, false, |x: u8| u16::from(x))),
-        S::I16x8ExtendHighI8x16U => un!(|a| extend(a, true, |x: u8| u16::from(x))),
-        S::I16x8Shl => shift!(u16, |x: u16, s| x << s),
-        S::I16x8ShrS => shift!(i16, |x: i16, s| x >> s),
-        S::I16x8ShrU => shift!(u16, |x: u16, s| x >> s),
-        S::I16x8Add => bin!(|a, b| map2(a, b, u16::wrapping_add)),
-        S::I16x8AddSatS => bin!(|a, b| map2(a, b, i16::saturating_add)),
-        S::I16x8AddSatU => bin!(|a, b| map2(a, b, u16::saturating_add)),
-        S::I16x8Sub => bin!(|a, b| map2(a, b, u16::wrapping_sub)),
-        S::I16x8SubSatS => bin!(|a, b| map2(a, b, i16::saturating_sub)),
-        S::I16x8SubSatU => bin!(|a, b| map2(a, b, u16::saturating_sub)),
-        S::I16x8Mul => bin!(|a, b| map2(a, b, u16::wrapping_mul)),
-        S::I16x8MinS => bin!(|a, b| map2(a, b, std::cmp::min::<i16>)),
-        S::I16x8MinU => bin!(|a, b| map2(a, b, std::cmp::min::<u16>)),
-        S::I16x8MaxS => bin!(|a, b| map2(a, b, std::cmp::max::<i16>)),
-        S::I16x8MaxU => bin!(|a, b| map2(a, b, std::cmp::max::<u16>)),
-        S::I16x8AvgrU => bin!(|a, b| map2(a, b, |x: u16, y: u16| {
-            ((u32::from(x) + u32::from(y) + 1) >> 1) as u16
-        })),
-        S::I16x8ExtMulLowI8x16S => {
-            bin!(|a, b| extend2(a, b, false, |x: i8, y: i8| { i16::from(x) * i16::from(y) }))
-        }
-        S::I16x8ExtMulHighI8x16S => {
-            bin!(|a, b| extend2(a, b, true, |x: i8, y: i8| { i16::from(x) * i16::from(y) }))
-        }
-        S::I16x8ExtMulLowI8x16U => {
-            bin!(|a, b| extend2(a, b, false, |x: u8, y: u8| { u16::from(x) * u16::from(y) }))
-        }
-        S::I16x8ExtMulHighI8x16U => {
-            bin!(|a, b| extend2(a, b, true, |x: u8, y: u8| { u16::from(x) * u16::from(y) }))
-        }
-        S::I16x8RelaxedDotI8x16I7x16S => bin!(|a, b| pairwise(a, b, |a0: i8, a1, b0, b1| {
-            (i16::from(a0) * i16::from(b0)).wrapping_add(i16::from(a1) * i16::from(b1))
-        })),
-
-        S::I32x4ExtAddPairwiseI16x8S => {
-            un!(|a| pairwise(a, a, |x: i16, y: i16, _, _| { i32::from(x) + i32::from(y) }))
-        }
-        S::I32x4ExtAddPairwiseI16x8U => {
-            un!(|a| pairwise(a, a, |x: u16, y: u16, _, _| { u32::from(x) + u32::from(y) }))
-        }
-        S::I32x4Abs => un!(|a| map1(a, |x: i32| x.wrapping_abs())),
-        S::I32x4Neg => un!(|a| map1(a, |x: i32| x.wrapping_neg())),
-        S::I32x4AllTrue => test!(all_true::<u32>),
-        S::I32x4Bitmask => test!(bitmask::<u32>),
-        S::I32x4ExtendLowI16x8S => un!(|a| extend(a, false, |x: i16| i32::from(x))),
-        S::I32x4ExtendHighI16x8S => un!(|a| extend(a, true, |x: i16| i32::from(x))),
-        S::I32x4ExtendLowI16x8U => un!(|a| extend(a, false, |x: u16| u32::from(x))),
-        S::I32x4ExtendHighI16x8U => un!(|a| extend(a, true, |x: u16| u32::from(x))),
-        S::I32x4Shl => shift!(u32, |x: u32, s| x << s),
-        S::I32x4ShrS => shift!(i32, |x: i32, s| x >> s),
-        S::I32x4ShrU => shift!(u32, |x: u32, s| x >> s),
-        S::I32x4Add => bin!(|a, b| map2(a, b, u32::wrapping_add)),
-        S::I32x4Sub => bin!(|a, b| map2(a, b, u32::wrapping_sub)),
-        S::I32x4Mul => bin!(|a, b| map2(a, b, u32::wrapping_mul)),
-        S::I32x4MinS => bin!(|a, b| map2(a, b, std::cmp::min::<i32>)),
-        S::I32x4MinU => bin!(|a, b| map2(a, b, std::cmp::min::<u32>)),
-        S::I32x4MaxS => bin!(|a, b| map2(a, b, std::cmp::max::<i32>)),
-        S::I32x4MaxU => bin!(|a, b| map2(a, b, std::cmp::max::<u32>)),
-        S::I32x4DotI16x8S => bin!(|a, b| pairwise(a, b, |a0: i16, a1, b0, b1| {
-            (i32::from(a0) * i32::from(b0)).wrapping_add(i32::from(a1) * i32::from(b1))
-        })),
-        S::I32x4ExtMulLowI16x8S => bin!(|a, b| extend2(a, b, false, |x: i16, y: i16| {
-            i32::from(x) * i32::from(y)
-        })),
-        S::I32x4ExtMulHighI16x8S => {
-            bin!(|a, b| extend2(a, b, true, |x: i16, y: i16| { i32::from(x) * i32::from(y) }))
-        }
-        S::I32x4ExtMulLowI16x8U => bin!(|a, b| extend2(a, b, false, |x: u16, y: u16| {
-            u32::from(x) * u32::from(y)
-        })),
-        S::I32x4ExtMulHighI16x8U => {
-            bin!(|a, b| extend2(a, b, true, |x: u16, y: u16| { u32::from(x) * u32::from(y) }))
-        }
-        S::I32x4RelaxedDotI8x16I7x16AddS => tern!(|a, b, c| {
-            let dot = exec_pure_dot16(a, b);
-            let sums = pairwise(dot, dot, |x: i16, y: i16, _, _| i32::from(x) + i32::from(y));
-            map2(sums, c, i32::wrapping_add)
-        }),
-
-        S::I64x2Abs => un!(|a| map1(a, |x: i64| x.wrapping_abs())),
-        S::I64x2Neg => un!(|a| map1(a, |x: i64| x.wrapping_neg())),
-        S::I64x2AllTrue => test!(all_true::<u64>),
-        S::I64x2Bitmask => test!(bitmask::<u64>),
-        S::I64x2ExtendLowI32x4S => un!(|a| extend(a, false, |x: i32| i64::from(x))),
-        S::I64x2ExtendHighI32x4S => un!(|a| extend(a, true, |x: i32| i64::from(x))),
-        S::I64x2ExtendLowI32x4U => un!(|a| extend(a, false, |x: u32| u64::from(x))),
-        S::I64x2ExtendHighI32x4U => un!(|a| extend(a, true, |x: u32| u64::from(x))),
-        S::I64x2Shl => shift!(u64, |x: u64, s| x << s),
-        S::I64x2ShrS => shift!(i64, |x: i64, s| x >> s),
-        S::I64x2ShrU => shift!(u64, |x: u64, s| x >> s),
-        S::I64x2Add => bin!(|a, b| map2(a, b, u64::wrapping_add)),
-        S::I64x2Sub => bin!(|a, b| map2(a, b, u64::wrapping_sub)),
-        S::I64x2Mul => bin!(|a, b| map2(a, b, u64::wrapping_mul)),
-        S::I64x2ExtMulLowI32x4S => bin!(|a, b| extend2(a, b, false, |x: i32, y: i32| {
-            i64::from(x) * i64::from(y)
-        })),
-        S::I64x2ExtMulHighI32x4S => {
-            bin!(|a, b| extend2(a, b, true, |x: i32, y: i32| { i64::from(x) * i64::from(y) }))
-        }
-        S::I64x2ExtMulLowI32x4U => bin!(|a, b| extend2(a, b, false, |x: u32, y: u32| {
-            u64::from(x) * u64::from(y)
-        })),
-        S::I64x2ExtMulHighI32x4U => {
-            bin!(|a, b| extend2(a, b, true, |x: u32, y: u32| { u64::from(x) * u64::from(y) }))
-        }
-
-        S::F32x4Ceil => un!(|a| map1(a, |x: f32| num::quiet(x.ceil()))),
-        S::F32x4Floor => un!(|a| map1(a, |x: f32| num::quiet(x.floor()))),
-        S::F32x4Trunc => un!(|a| map1(a, |x: f32| num::quiet(x.trunc()))),
-        S::F32x4Nearest => un!(|a| map1(a, num::f32_nearest)),
-        S::F32x4Abs => un!(|a| map1(a, |x: u32| x & 0x7fff_ffff)),
-        S::F32x4Neg => un!(|a| map1(a, |x: u32| x ^ 0x8000_0000)),
-        S::F32x4Sqrt => un!(|a| map1(a, f32::sqrt)),
-        S::F32x4Add => bin!(|a, b| map2(a, b, |x: f32, y| x + y)),
-        S::F32x4Sub => bin!(|a, b| map2(a, b, |x: f32, y| x - y)),
-        S::F32x4Mul => bin!(|a, b| map2(a, b, |x: f32, y| x * y)),
-        S::F32x4Div => bin!(|a, b| map2(a, b, |x: f32, y| x / y)),
-        S::F32x4Min | S::F32x4RelaxedMin => bin!(|a, b| map2(a, b, num::f32_min)),
-        S::F32x4Max | S::F32x4RelaxedMax => bin!(|a, b| map2(a, b, num::f32_max)),
-        S::F32x4PMin => bin!(|a, b| map2(a, b, pmin::<f32>)),
-        S::F32x4PMax => bin!(|a, b| map2(a, b, pmax::<f32>)),
-        S::F32x4RelaxedMadd => tern!(|a, b, c| map3(a, b, c, |x: f32, y, z| x * y + z)),
-        S::F32x4RelaxedNmadd => tern!(|a, b, c| map3(a, b, c, |x: f32, y, z| -(x * y) + z)),
-        S::F64x2Ceil => un!(|a| map1(a, |x: f64| num::quiet(x.ceil()))),
-        S::F64x2Floor => un!(|a| map1(a, |x: f64| num::quiet(x.floor()))),
-        S::F64x2Trunc => un!(|a| map1(a, |x: f64| num::quiet(x.trunc()))),
-        S::F64x2Nearest => un!(|a| map1(a, num::f64_nearest)),
-        S::F64x2Abs => un!(|a| map1(a, |x: u64| x & 0x7fff_ffff_ffff_ffff)),
-        S::F64x2Neg => un!(|a| map1(a, |x: u64| x ^ 0x8000_0000_0000_0000)),
-        S::F64x2Sqrt => un!(|a| map1(a, f64::sqrt)),
-        S::F64x2Add => bin!(|a, b| map2(a, b, |x: f64, y| x + y)),
-        S::F64x2Sub => bin!(|a, b| map2(a, b, |x: f64, y| x - y)),
-        S::F64x2Mul => bin!(|a, b| map2(a, b, |x: f64, y| x * y)),
-        S::F64x2Div => bin!(|a, b| map2(a, b, |x: f64, y| x / y)),
-        S::F64x2Min | S::F64x2RelaxedMin => bin!(|a, b| map2(a, b, num::f64_min)),
-        S::F64x2Max | S::F64x2RelaxedMax => bin!(|a, b| map2(a, b, num::f64_max)),
-        S::F64x2PMin => bin!(|a, b| map2(a, b, pmin::<f64>)),
-        S::F64x2PMax => bin!(|a, b| map2(a, b, pmax::<f64>)),
-        S::F64x2RelaxedMadd => tern!(|a, b, c| map3(a, b, c, |x: f64, y, z| x * y + z)),
-        S::F64x2RelaxedNmadd => tern!(|a, b, c| map3(a, b, c, |x: f64, y, z| -(x * y) + z)),
-
-        // Rust's float-to-int `as` saturates and maps NaN to 0: exactly `trunc_sat`.
-        S::I32x4TruncSatF32x4S | S::I32x4RelaxedTruncF32x4S => {
-            un!(|a| map1(a, |x: f32| x as i32))
-        }
-        S::I32x4TruncSatF32x4U | S::I32x4RelaxedTruncF32x4U => {
-            un!(|a| map1(a, |x: f32| x as u32))
-        }
-        S::I32x4TruncSatF64x2SZero | S::I32x4RelaxedTruncF64x2SZero => {
-            un!(|a| narrow_zero(a, |x: f64| x as i32))
-        }
-        S::I32x4TruncSatF64x2UZero | S::I32x4RelaxedTruncF64x2UZero => {
-            un!(|a| narrow_zero(a, |x: f64| x as u32))
-        }
-        S::F32x4ConvertI32x4S => un!(|a| map1(a, |x: i32| x as f32)),
-        S::F32x4ConvertI32x4U => un!(|a| map1(a, |x: u32| x as f32)),
-        S::F64x2ConvertLowI32x4S => un!(|a| extend(a, false, |x: i32| f64::from(x))),
-        S::F64x2ConvertLowI32x4U => un!(|a| extend(a, false, |x: u32| f64::from(x))),
-        S::F32x4DemoteF64x2Zero => un!(|a| narrow_zero(a, |x: f64| x as f32)),
-        S::F64x2PromoteLowF32x4 => un!(|a| extend(a, false, |x: f32| f64::from(x))),
-
-        S::V128Const
-        | S::I8x16Shuffle
-        | S::I8x16ExtractLaneS
-        | S::I8x16ExtractLaneU
-        | S::I8x16ReplaceLane
-        | S::I16x8ExtractLaneS
-        | S::I16x8ExtractLaneU
-        | S::I16x8ReplaceLane
-        | S::I32x4ExtractLane
-        | S::I32x4ReplaceLane
-        | S::I64x2ExtractLane
-        | S::I64x2ReplaceLane
-        | S::F32x4ExtractLane
-        | S::F32x4ReplaceLane
-        | S::F64x2ExtractLane
-        | S::F64x2ReplaceLane
-        | S::V128Load
-        | S::V128Load8x8S
-        | S::V128Load8x8U
-        | S::V128Load16x4S
-        | S::V128Load16x4U
-        | S::V128Load32x2S
-        | S::V128Load32x2U
-        | S::V128Load8Splat
-        | S::V128Load16Splat
-        | S::V128Load32Splat
-        | S::V128Load64Splat
-        | S::V128Load32Zero
-        | S::V128Load64Zero
-        | S::V128Store
-        | S::V128Load8Lane
-        | S::V128Load16Lane
-        | S::V128Load32Lane
-        | S::V128Load64Lane
-        | S::V128Store8Lane
-        | S::V128Store16Lane
-        | S::V128Store32Lane
-        | S::V128Store64Lane => {
-            panic!("bug: simd instruction {op:?} with immediates sent to simd::exec")
         }
     }
 }
@@ -800,41 +872,57 @@ fn exec_pure_dot16(a: u128, b: u128) -> u128 {
     })
 }
 
-/// Runs a lane instruction (`extract_lane`, `replace_lane`) with lane index `lane` (validated
-/// to be in range); returns the new stack pointer.
+/// Whether a lane instruction is an `extract_lane` (`v128 -> scalar`) rather than a
+/// `replace_lane` (`v128 scalar -> v128`).
+pub(crate) fn is_extract(op: SimdOp) -> bool {
+    use SimdOp as S;
+    matches!(
+        op,
+        S::I8x16ExtractLaneS
+            | S::I8x16ExtractLaneU
+            | S::I16x8ExtractLaneS
+            | S::I16x8ExtractLaneU
+            | S::I32x4ExtractLane
+            | S::F32x4ExtractLane
+            | S::I64x2ExtractLane
+            | S::F64x2ExtractLane
+    )
+}
+
+/// Runs a lane instruction on lane `lane_index` (validated to be in range) of `a`: an
+/// `extract_lane` gives the scalar's cell in the low bits, a `replace_lane` puts the scalar
+/// `x` (a cell) in that lane.
 #[inline(never)]
-pub(crate) fn exec_lane(op: SimdOp, lane_index: u8, stack: &mut [u64], sp: usize) -> usize {
+pub(crate) fn lane_op(op: SimdOp, lane_index: u8, a: u128, x: u64) -> u128 {
     use SimdOp as S;
     let i = u32::from(lane_index);
-    // v128 -> scalar.
-    macro_rules! extract {
-        ($e:expr) => {{
-            let a = get(stack, sp - 2);
-            stack[sp - 2] = $e(a);
-            sp - 1
-        }};
-    }
-    // v128 scalar -> v128.
-    macro_rules! replace {
-        ($e:expr) => {{
-            let x = stack[sp - 1];
-            let a = get(stack, sp - 3);
-            put(stack, sp - 3, $e(a, x));
-            sp - 1
-        }};
-    }
-    match op {
-        S::I8x16ExtractLaneS => extract!(|a| u64::from(i32::from(lane::<i8>(a, i)) as u32)),
-        S::I8x16ExtractLaneU => extract!(|a| u64::from(lane::<u8>(a, i))),
-        S::I16x8ExtractLaneS => extract!(|a| u64::from(i32::from(lane::<i16>(a, i)) as u32)),
-        S::I16x8ExtractLaneU => extract!(|a| u64::from(lane::<u16>(a, i))),
-        S::I32x4ExtractLane | S::F32x4ExtractLane => extract!(|a| u64::from(lane::<u32>(a, i))),
-        S::I64x2ExtractLane | S::F64x2ExtractLane => extract!(|a| lane::<u64>(a, i)),
-        S::I8x16ReplaceLane => replace!(|a, x| with_lane(a, i, x as u8)),
-        S::I16x8ReplaceLane => replace!(|a, x| with_lane(a, i, x as u16)),
-        S::I32x4ReplaceLane | S::F32x4ReplaceLane => replace!(|a, x| with_lane(a, i, x as u32)),
-        S::I64x2ReplaceLane | S::F64x2ReplaceLane => replace!(|a, x: u64| with_lane(a, i, x)),
+    let r = match op {
+        S::I8x16ExtractLaneS => u64::from(i32::from(lane::<i8>(a, i)) as u32),
+        S::I8x16ExtractLaneU => u64::from(lane::<u8>(a, i)),
+        S::I16x8ExtractLaneS => u64::from(i32::from(lane::<i16>(a, i)) as u32),
+        S::I16x8ExtractLaneU => u64::from(lane::<u16>(a, i)),
+        S::I32x4ExtractLane | S::F32x4ExtractLane => u64::from(lane::<u32>(a, i)),
+        S::I64x2ExtractLane | S::F64x2ExtractLane => lane::<u64>(a, i),
+        S::I8x16ReplaceLane => return with_lane(a, i, x as u8),
+        S::I16x8ReplaceLane => return with_lane(a, i, x as u16),
+        S::I32x4ReplaceLane | S::F32x4ReplaceLane => return with_lane(a, i, x as u32),
+        S::I64x2ReplaceLane | S::F64x2ReplaceLane => return with_lane(a, i, x),
         _ => panic!("bug: {op:?} is not a lane instruction"),
+    };
+    u128::from(r)
+}
+
+/// Runs a lane instruction (`extract_lane`, `replace_lane`) with lane index `lane` on the
+/// stack; returns the new stack pointer.
+#[inline(never)]
+pub(crate) fn exec_lane(op: SimdOp, lane_index: u8, stack: &mut [u64], sp: usize) -> usize {
+    if is_extract(op) {
+        stack[sp - 2] = lane_op(op, lane_index, get(stack, sp - 2), 0) as u64;
+        sp - 1
+    } else {
+        let r = lane_op(op, lane_index, get(stack, sp - 3), stack[sp - 1]);
+        put(stack, sp - 3, r);
+        sp - 1
     }
 }
 

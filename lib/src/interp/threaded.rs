@@ -582,6 +582,164 @@ fn simd_mem(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: us
     next!(ctx, step!(ip), regs, mem, len)
 }
 
+/// Reads the `v128` in registers `$r` (low half) and `$r + 1`.
+macro_rules! reg2 {
+    ($ctx:ident, $regs:ident, $r:expr) => {{
+        let r = $r as usize;
+        u128::from(reg!($ctx, $regs, u64, r)) | (u128::from(reg!($ctx, $regs, u64, r + 1)) << 64)
+    }};
+}
+
+/// Writes the `v128` `$v` to registers `$r` and `$r + 1`: as one 16-byte store on a
+/// little-endian host, so that a 16-byte load of the pair (a `v128.store`, a copy) is
+/// forwarded from it (from two 8-byte stores it is not: a stall of some 15 cycles).
+macro_rules! set_reg2 {
+    ($ctx:ident, $regs:ident, $r:expr, $v:expr) => {{
+        let (r, v): (usize, u128) = ($r as usize, $v);
+        #[cfg(target_endian = "little")]
+        {
+            debug_assert!(r + 1 < $ctx.regs_len, "register {} out of the stack", r + 1);
+            // SAFETY: as for `set_reg!`, for both cells; a little-endian `u128` is its low
+            // half then its high half, the cells' order.
+            unsafe { $regs.add(r).cast::<u128>().write_unaligned(v) }
+        }
+        #[cfg(not(target_endian = "little"))]
+        {
+            set_reg!($ctx, $regs, r, v as u64);
+            set_reg!($ctx, $regs, r + 1, (v >> 64) as u64);
+        }
+    }};
+}
+
+fn copy2(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, Copy2 { dst, src });
+    set_reg2!(ctx, regs, dst, reg2!(ctx, regs, src));
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd_r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, SimdR { op, dst, a, b, c });
+    let (a, b, c) = (
+        reg2!(ctx, regs, a),
+        reg2!(ctx, regs, b),
+        reg2!(ctx, regs, c),
+    );
+    set_reg2!(ctx, regs, dst, simd::apply(a, b, c, op));
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd_test_r(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, SimdTestR { op, dst, a });
+    let r = simd::apply(reg2!(ctx, regs, a), 0, 0, op);
+    set_reg!(ctx, regs, dst, r as u64);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd_extract_r(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, SimdExtractR { op, lane, dst, a });
+    let r = simd::lane_op(op, lane, reg2!(ctx, regs, a), 0);
+    set_reg!(ctx, regs, dst, r as u64);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn simd_replace_r(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(
+        ip,
+        SimdReplaceR {
+            op,
+            lane,
+            dst,
+            a,
+            x
+        }
+    );
+    let r = simd::lane_op(op, lane, reg2!(ctx, regs, a), reg!(ctx, regs, u64, x));
+    set_reg2!(ctx, regs, dst, r);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn v128_const_r(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, V128ConstR { dst, index });
+    // SAFETY: the translator made the index one of the body's `v128` immediates.
+    let v = unsafe { *ctx.v128_consts.add(index as usize) };
+    set_reg2!(ctx, regs, dst, v);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn shuffle_r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+    fields!(ip, ShuffleR { dst, a, b, lanes });
+    // SAFETY: as in `v128_const_r`.
+    let lanes = unsafe { *ctx.v128_consts.add(lanes as usize) };
+    let r = simd::shuffle(reg2!(ctx, regs, a), reg2!(ctx, regs, b), lanes);
+    set_reg2!(ctx, regs, dst, r);
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn v128_load_r(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(ip, V128LoadR { dst, addr, offset });
+    let addr = reg!(ctx, regs, u32, addr);
+    let bytes = tri!(ctx, ip, memory::load::<16>(mem0!(mem, len), addr, offset));
+    set_reg2!(ctx, regs, dst, u128::from_le_bytes(bytes));
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
+fn v128_store_r(
+    ctx: &mut Fast,
+    ip: *const Op,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+) -> *const Op {
+    fields!(
+        ip,
+        V128StoreR {
+            addr,
+            value,
+            offset
+        }
+    );
+    let (addr, bytes) = (
+        reg!(ctx, regs, u32, addr),
+        reg2!(ctx, regs, value).to_le_bytes(),
+    );
+    tri!(
+        ctx,
+        ip,
+        memory::store::<16>(mem0!(mem, len), addr, offset, bytes)
+    );
+    next!(ctx, step!(ip), regs, mem, len)
+}
+
 fn v128_const(
     ctx: &mut Fast,
     ip: *const Op,
@@ -606,42 +764,6 @@ fn shuffle(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usi
 
 fn select2(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
     ctx.sp = stack2::select(stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len)
-}
-
-fn local_get2(
-    ctx: &mut Fast,
-    ip: *const Op,
-    regs: *mut u64,
-    mem: *mut u8,
-    len: usize,
-) -> *const Op {
-    let at = ctx.fp + payload!(ip, LocalGet2) as usize;
-    ctx.sp = stack2::local_get(stack!(ctx), ctx.sp, at);
-    next!(ctx, step!(ip), regs, mem, len)
-}
-
-fn local_set2(
-    ctx: &mut Fast,
-    ip: *const Op,
-    regs: *mut u64,
-    mem: *mut u8,
-    len: usize,
-) -> *const Op {
-    let at = ctx.fp + payload!(ip, LocalSet2) as usize;
-    ctx.sp = stack2::local_set(stack!(ctx), ctx.sp, at);
-    next!(ctx, step!(ip), regs, mem, len)
-}
-
-fn local_tee2(
-    ctx: &mut Fast,
-    ip: *const Op,
-    regs: *mut u64,
-    mem: *mut u8,
-    len: usize,
-) -> *const Op {
-    let at = ctx.fp + payload!(ip, LocalTee2) as usize;
-    stack2::local_set(stack!(ctx), ctx.sp, at);
     next!(ctx, step!(ip), regs, mem, len)
 }
 
@@ -853,9 +975,16 @@ macro_rules! define_handlers {
             t[tag(&Op::V128Const(0))] = v128_const;
             t[tag(&Op::I8x16Shuffle(0))] = shuffle;
             t[tag(&Op::Select2)] = select2;
-            t[tag(&Op::LocalGet2(0))] = local_get2;
-            t[tag(&Op::LocalSet2(0))] = local_set2;
-            t[tag(&Op::LocalTee2(0))] = local_tee2;
+            t[tag(&Op::Copy2 { dst: 0, src: 0 })] = copy2;
+            let v = SimdOp::V128Not;
+            t[tag(&Op::SimdR { op: v, dst: 0, a: 0, b: 0, c: 0 })] = simd_r;
+            t[tag(&Op::SimdTestR { op: v, dst: 0, a: 0 })] = simd_test_r;
+            t[tag(&Op::SimdExtractR { op: v, lane: 0, dst: 0, a: 0 })] = simd_extract_r;
+            t[tag(&Op::SimdReplaceR { op: v, lane: 0, dst: 0, a: 0, x: 0 })] = simd_replace_r;
+            t[tag(&Op::V128ConstR { dst: 0, index: 0 })] = v128_const_r;
+            t[tag(&Op::ShuffleR { dst: 0, a: 0, b: 0, lanes: 0 })] = shuffle_r;
+            t[tag(&Op::V128LoadR { dst: 0, addr: 0, offset: 0 })] = v128_load_r;
+            t[tag(&Op::V128StoreR { addr: 0, value: 0, offset: 0 })] = v128_store_r;
             t[tag(&Op::GlobalGet2(0))] = global_get2;
             t[tag(&Op::GlobalSet2(0))] = global_set2;
             t

@@ -18,8 +18,11 @@
 //! load or store right after it into the access's `base + index` form. No rewrite crosses a
 //! label (the translator's fence).
 //!
-//! The stack ops (SIMD, GC, tables, bulk memory, exceptions, atomics, two-cell values, branches
-//! that move values) still run at the stack pointer: before one, every provider is
+//! SIMD follows the same scheme with two-cell operands ([`vector`](super::vector)).
+//!
+//! The stack ops (the other SIMD memory instructions, GC, tables, bulk memory, exceptions,
+//! atomics, `v128` globals and `select`, branches that move values) still run at the stack
+//! pointer: before one, every provider is
 //! materialized and, when register ops have moved the height since the stack pointer was last
 //! right, an [`Op::SetSp`] puts it there (see [`Translator::sync`]).
 
@@ -155,9 +158,17 @@ macro_rules! define_lookup {
                 $(Op::$b { dst, .. } => Some(dst),)*
                 $(Op::$u { dst, .. } => Some(dst),)*
                 $(Op::$l { dst, .. } => Some(dst),)*
-                Op::Copy { dst, .. } | Op::Const { dst, .. } | Op::GlobalGet { dst, .. } => {
-                    Some(dst)
-                }
+                Op::Copy { dst, .. }
+                | Op::Const { dst, .. }
+                | Op::GlobalGet { dst, .. }
+                | Op::Copy2 { dst, .. }
+                | Op::SimdR { dst, .. }
+                | Op::SimdTestR { dst, .. }
+                | Op::SimdExtractR { dst, .. }
+                | Op::SimdReplaceR { dst, .. }
+                | Op::V128ConstR { dst, .. }
+                | Op::ShuffleR { dst, .. }
+                | Op::V128LoadR { dst, .. } => Some(dst),
                 _ => None,
             }
         }
@@ -232,11 +243,25 @@ impl Translator<'_> {
         }
     }
 
+    /// Whether the operand at `pos` is a `v128` (two cells).
+    pub(super) fn is_wide(&self, pos: u32) -> bool {
+        self.home(pos + 1) - self.home(pos) == 2
+    }
+
+    /// The copy of a local (`v128` if `wide`) at cell `src` to cell `dst`.
+    fn copy(dst: u32, src: u32, wide: bool) -> Op {
+        if wide {
+            Op::Copy2 { dst, src }
+        } else {
+            Op::Copy { dst, src }
+        }
+    }
+
     /// Emits the copy of a deferred operand to its home cell.
     fn emit_materialize(&mut self, pos: u32, src: Src) {
         let dst = self.home(pos);
         match src {
-            Src::Local(cell) => self.emit(Op::Copy { dst, src: cell }),
+            Src::Local(cell) => self.emit(Self::copy(dst, cell, self.is_wide(pos))),
             Src::Const(bits) => self.emit(Op::Const { dst, bits }),
         };
     }
@@ -383,10 +408,11 @@ impl Translator<'_> {
         Some((base, index))
     }
 
-    /// `local.set` (or, with `tee`, `local.tee`) of the one-cell local at `cell`, with the
-    /// value the top of a stack of `values` values.
+    /// `local.set` (or, with `tee`, `local.tee`) of the local at `cell`, with the value the
+    /// top of a stack of `values` values.
     pub(super) fn emit_local_set(&mut self, cell: u32, values: u32, tee: bool) {
         let pos = values - 1;
+        let wide = self.is_wide(pos);
         // Operands deferred to this local must keep the value it has now.
         let stale = |&(p, s): &(u32, Src)| p != pos && s == Src::Local(cell);
         if self.providers.iter().any(stale) {
@@ -403,7 +429,7 @@ impl Translator<'_> {
         match self.provider_at(pos) {
             Some(Src::Local(src)) if src == cell => {}
             Some(Src::Local(src)) => {
-                self.emit(Op::Copy { dst: cell, src });
+                self.emit(Self::copy(cell, src, wide));
             }
             Some(Src::Const(bits)) => {
                 self.emit(Op::Const { dst: cell, bits });
@@ -418,7 +444,7 @@ impl Translator<'_> {
                     }
                     _ => {
                         let src = self.home(pos);
-                        self.emit(Op::Copy { dst: cell, src });
+                        self.emit(Self::copy(cell, src, wide));
                     }
                 }
             }

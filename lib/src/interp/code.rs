@@ -172,20 +172,20 @@ macro_rules! for_each_numeric {
                 I64TruncSatF64U pure f64 => |a| a as u64;
             }
             load {
-                I32Load I32LoadIdx 4 => |b| u32::from_le_bytes(b);
-                I64Load I64LoadIdx 8 => |b| u64::from_le_bytes(b);
-                F32Load F32LoadIdx 4 => |b| u32::from_le_bytes(b);
-                F64Load F64LoadIdx 8 => |b| u64::from_le_bytes(b);
-                I32Load8S I32Load8SIdx 1 => |b| i32::from(b[0] as i8);
-                I32Load8U I32Load8UIdx 1 => |b| u32::from(b[0]);
-                I32Load16S I32Load16SIdx 2 => |b| i32::from(i16::from_le_bytes(b));
-                I32Load16U I32Load16UIdx 2 => |b| u32::from(u16::from_le_bytes(b));
-                I64Load8S I64Load8SIdx 1 => |b| i64::from(b[0] as i8);
-                I64Load8U I64Load8UIdx 1 => |b| u64::from(b[0]);
-                I64Load16S I64Load16SIdx 2 => |b| i64::from(i16::from_le_bytes(b));
-                I64Load16U I64Load16UIdx 2 => |b| u64::from(u16::from_le_bytes(b));
-                I64Load32S I64Load32SIdx 4 => |b| i64::from(i32::from_le_bytes(b));
-                I64Load32U I64Load32UIdx 4 => |b| u64::from(u32::from_le_bytes(b));
+                I32Load I32LoadIdx I32LoadAdd 4 => |b| u32::from_le_bytes(b);
+                I64Load I64LoadIdx I64LoadAdd 8 => |b| u64::from_le_bytes(b);
+                F32Load F32LoadIdx F32LoadAdd 4 => |b| u32::from_le_bytes(b);
+                F64Load F64LoadIdx F64LoadAdd 8 => |b| u64::from_le_bytes(b);
+                I32Load8S I32Load8SIdx I32Load8SAdd 1 => |b| i32::from(b[0] as i8);
+                I32Load8U I32Load8UIdx I32Load8UAdd 1 => |b| u32::from(b[0]);
+                I32Load16S I32Load16SIdx I32Load16SAdd 2 => |b| i32::from(i16::from_le_bytes(b));
+                I32Load16U I32Load16UIdx I32Load16UAdd 2 => |b| u32::from(u16::from_le_bytes(b));
+                I64Load8S I64Load8SIdx I64Load8SAdd 1 => |b| i64::from(b[0] as i8);
+                I64Load8U I64Load8UIdx I64Load8UAdd 1 => |b| u64::from(b[0]);
+                I64Load16S I64Load16SIdx I64Load16SAdd 2 => |b| i64::from(i16::from_le_bytes(b));
+                I64Load16U I64Load16UIdx I64Load16UAdd 2 => |b| u64::from(u16::from_le_bytes(b));
+                I64Load32S I64Load32SIdx I64Load32SAdd 4 => |b| i64::from(i32::from_le_bytes(b));
+                I64Load32U I64Load32UIdx I64Load32UAdd 4 => |b| u64::from(u32::from_le_bytes(b));
             }
             store {
                 I32Store I32StoreImm I32StoreIdx I32StoreImmIdx u32 => |v| v.to_le_bytes();
@@ -210,7 +210,7 @@ macro_rules! define_op {
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-        load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// One instruction of the execution format.
@@ -240,6 +240,7 @@ macro_rules! define_op {
             $(
                 $l { dst: u32, addr: u32, offset: u32 },
                 $l_idx { dst: u32, base: u16, index: u16, offset: u32 },
+                $l_add { addr: u16, dst: u32, imm: i32, offset: u32 },
             )*
             $(
                 $s { addr: u32, value: u32, offset: u32 },

@@ -319,7 +319,7 @@ fn run<const FUEL: bool>(
             compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
             binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
             unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-            load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+            load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
             store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
         ) => {
             match $op {
@@ -384,6 +384,12 @@ fn run<const FUEL: bool>(
                     }
                     Op::$l_idx { dst, base, index, offset } => {
                         let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
+                        let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
+                        set_reg!(dst, $l_e);
+                        continue;
+                    }
+                    Op::$l_add { addr, dst, imm, offset } => {
+                        let addr = reg!(u32, addr).wrapping_add(imm as u32);
                         let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
                         set_reg!(dst, $l_e);
                         continue;

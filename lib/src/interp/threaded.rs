@@ -812,7 +812,7 @@ macro_rules! define_handlers {
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-        load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// The handlers of the numeric table, one module per entry.
@@ -893,6 +893,13 @@ macro_rules! define_handlers {
                     set_reg!(ctx, regs, dst, $l_e);
                     next!(ctx, step!(ip), regs, mem, len)
                 }
+                pub(in super::super) fn add(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $l_add { addr, dst, imm, offset });
+                    let addr = reg!(ctx, regs, u32, addr).wrapping_add(imm as u32);
+                    let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
+                    set_reg!(ctx, regs, dst, $l_e);
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
             })*
             $(pub(super) mod $s {
                 use super::*;
@@ -945,6 +952,7 @@ macro_rules! define_handlers {
             $(
                 t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r;
                 t[tag(&Op::$l_idx { dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx;
+                t[tag(&Op::$l_add { addr: 0, dst: 0, imm: 0, offset: 0 })] = handlers::$l::add;
             )*
             $(
                 t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr;

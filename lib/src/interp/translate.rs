@@ -1130,6 +1130,29 @@ mod tests {
     }
 
     #[test]
+    fn an_add_of_a_constant_feeding_a_load_is_fused_and_wraps() {
+        let wat = "(module (memory 1) (data (i32.const 4) \"\\2a\")
+            (func (export \"f\") (param i32) (result i32)
+                (i32.load8_u offset=1 (i32.add (local.get 0) (i32.const 7)))))";
+        let code = code_of(wat);
+        let fused = Op::I32Load8UAdd {
+            addr: 0,
+            dst: 1,
+            imm: 7,
+            offset: 1,
+        };
+        assert_eq!(code.ops[0], fused, "{:?}", code.ops);
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        // The i32.add wraps before the offset is added: -4 + 7 + 1 is address 4.
+        assert_eq!(store.call(i, "f", &[Val::I32(-4)]).unwrap(), [Val::I32(42)]);
+        // No wrap: 65,535 + 7 + 1 is past the page.
+        assert!(store.call(i, "f", &[Val::I32(65_535)]).is_err());
+    }
+
+    #[test]
     fn an_and_tested_by_a_branch_is_fused_with_it() {
         let wat = "(module
             (func (export \"f\") (param i32) (result i32)

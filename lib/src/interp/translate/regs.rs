@@ -15,8 +15,9 @@
 //!
 //! A comparison, `i32.eqz` or `i32.and` consumed by the `br_if` or `if` right after it is fused
 //! with it into a compare-and-branch op, and an `i32.add` whose result is the address of the
-//! load or store right after it into the access's `base + index` form. No rewrite crosses a
-//! label (the translator's fence).
+//! load or store right after it into the access's `base + index` form (for a load also of a
+//! cell and a constant: `cell + imm`, wrapping as the add does). No rewrite crosses a label
+//! (the translator's fence).
 //!
 //! SIMD follows the same scheme with two-cell operands ([`vector`](super::vector)).
 //!
@@ -39,6 +40,15 @@ pub(super) enum Src {
     Const(u64),
 }
 
+/// The operands of an `i32.add` folded into an address ([`Translator::take_add`]).
+#[derive(Clone, Copy)]
+enum Addend {
+    /// Two cells.
+    Cell(u16, u16),
+    /// A cell and an immediate.
+    Imm(u16, i32),
+}
+
 /// How a numeric operator translates ([`numeric`]).
 #[derive(Clone, Copy)]
 pub(super) enum Numeric {
@@ -52,11 +62,12 @@ pub(super) enum Numeric {
     },
     /// A unary operator.
     Unary(fn(u32, u32) -> Op),
-    /// A load: its form on memory 0, its form on the sum of two cells, and its memory
-    /// argument.
+    /// A load: its form on memory 0, its forms on the sum of two cells and on a cell plus
+    /// an immediate, and its memory argument.
     Load {
         r: fn(u32, u32, u32) -> Op,
         idx: fn(u32, u16, u16, u32) -> Op,
+        add: fn(u32, u16, i32, u32) -> Op,
         memarg: MemArg,
     },
     /// A store: its form on memory 0, its form with an immediate value, whether the value
@@ -88,7 +99,7 @@ macro_rules! define_lookup {
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
-        load { $($l:ident $l_idx:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
+        load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// How a numeric operator, load or store translates, if it is one.
@@ -116,6 +127,7 @@ macro_rules! define_lookup {
                 $(Operator::$l { memarg } => Numeric::Load {
                     r: |dst, addr, offset| Op::$l { dst, addr, offset },
                     idx: |dst, base, index, offset| Op::$l_idx { dst, base, index, offset },
+                    add: |dst, addr, imm, offset| Op::$l_add { addr, dst, imm, offset },
                     memarg: *memarg,
                 },)*
                 $(Operator::$s { memarg } => Numeric::Store {
@@ -157,7 +169,7 @@ macro_rules! define_lookup {
                 $(Op::$c { dst, .. } | Op::$c_imm { dst, .. } => Some(dst),)*
                 $(Op::$b { dst, .. } => Some(dst),)*
                 $(Op::$u { dst, .. } => Some(dst),)*
-                $(Op::$l { dst, .. } => Some(dst),)*
+                $(Op::$l { dst, .. } | Op::$l_idx { dst, .. } | Op::$l_add { dst, .. } => Some(dst),)*
                 Op::Copy { dst, .. }
                 | Op::Const { dst, .. }
                 | Op::GlobalGet { dst, .. }
@@ -346,11 +358,12 @@ impl Translator<'_> {
                 self.remove_provider(pa);
                 self.emit_result(op, pa);
             }
-            Numeric::Load { r, idx, .. } => {
+            Numeric::Load { r, idx, add, .. } => {
                 let pa = values - 1;
                 let dst = self.home(pa);
-                let op = match self.take_add(pa) {
-                    Some((base, index)) => idx(dst, base, index, offset),
+                let op = match self.take_add(pa, true) {
+                    Some(Addend::Cell(base, index)) => idx(dst, base, index, offset),
+                    Some(Addend::Imm(addr, imm)) => add(dst, addr, imm, offset),
                     None => r(dst, self.slot(pa), offset),
                 };
                 self.remove_provider(pa);
@@ -373,7 +386,11 @@ impl Translator<'_> {
                 let add = if materializes {
                     None
                 } else {
-                    self.take_add(pa)
+                    // Without immediate addends: only two cells come back.
+                    match self.take_add(pa, false) {
+                        Some(Addend::Cell(base, index)) => Some((base, index)),
+                        _ => None,
+                    }
                 };
                 let op = match (add, imm) {
                     (Some((base, index)), Some(imm)) => ri_idx(base, index, imm, offset),
@@ -391,21 +408,22 @@ impl Translator<'_> {
         }
     }
 
-    /// When the operand at `pos` is the result of an `i32.add` of two cells emitted just before
-    /// (and used by nothing else), removes that op and returns its operands, for an access
-    /// whose address is their sum.
-    fn take_add(&mut self, pos: u32) -> Option<(u16, u16)> {
+    /// When the operand at `pos` is the result of an `i32.add` emitted just before (and used
+    /// by nothing else) of two cells or, if `imm`, of a cell and an immediate, removes that op
+    /// and returns its operands, for an access whose address is their (wrapping) sum.
+    fn take_add(&mut self, pos: u32, imm: bool) -> Option<Addend> {
         let last = self.code.ops.len().checked_sub(1)?;
         if self.last != Some((last, pos)) || last < self.fence {
             return None;
         }
-        let Op::I32Add { a, b, .. } = self.code.ops[last] else {
-            return None;
+        let addend = match self.code.ops[last] {
+            Op::I32Add { a, b, .. } => Addend::Cell(u16::try_from(a).ok()?, u16::try_from(b).ok()?),
+            Op::I32AddImm { a, imm: k, .. } if imm => Addend::Imm(u16::try_from(a).ok()?, k),
+            _ => return None,
         };
-        let (base, index) = (u16::try_from(a).ok()?, u16::try_from(b).ok()?);
         self.code.ops.pop();
         self.last = None;
-        Some((base, index))
+        Some(addend)
     }
 
     /// `local.set` (or, with `tee`, `local.tee`) of the local at `cell`, with the value the

@@ -352,3 +352,122 @@ fn large_modules_translate_in_parallel_and_report_the_first_error() {
         [Val::I32(41)]
     );
 }
+
+/// The SIMD operators without immediates, as wasmparser names them.
+macro_rules! plain_simd {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        [$(plain_simd_one!($op $({ $($arg)* })?)),*]
+    };
+}
+macro_rules! plain_simd_one {
+    ($op:ident) => {
+        Some(wasmparser::Operator::$op)
+    };
+    ($op:ident { $($arg:tt)* }) => {
+        None
+    };
+}
+
+/// The module of one loop running `op` `n` times on parameters of `params`, its result kept
+/// in a local; `None` if `op` does not take these parameters and give one result.
+fn simd_loop(op: &wasmparser::Operator<'static>, params: &[ValType], n: i32) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+    use wasm_encoder::{
+        BlockType, CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction,
+        Module, TypeSection, ValType as T,
+    };
+    let ty = |t: &ValType| match t {
+        ValType::I32 => T::I32,
+        ValType::I64 => T::I64,
+        ValType::F32 => T::F32,
+        ValType::F64 => T::F64,
+        _ => T::V128,
+    };
+    let instr = RoundtripReencoder.instruction(op.clone()).ok()?;
+    [T::V128, T::I32].into_iter().find_map(|result| {
+        let mut types = TypeSection::new();
+        types.ty().function(params.iter().map(ty), []);
+        let mut f = Function::new([(1, T::I32), (1, result)]);
+        let (counter, out) = (params.len() as u32, params.len() as u32 + 1);
+        f.instruction(&Instruction::I32Const(n));
+        f.instruction(&Instruction::LocalSet(counter));
+        f.instruction(&Instruction::Loop(BlockType::Empty));
+        for i in 0..params.len() as u32 {
+            f.instruction(&Instruction::LocalGet(i));
+        }
+        f.instruction(&instr);
+        f.instruction(&Instruction::LocalSet(out));
+        f.instruction(&Instruction::LocalGet(counter));
+        f.instruction(&Instruction::I32Const(1));
+        f.instruction(&Instruction::I32Sub);
+        f.instruction(&Instruction::LocalTee(counter));
+        f.instruction(&Instruction::BrIf(0));
+        f.instruction(&Instruction::End);
+        f.instruction(&Instruction::End);
+        let mut funcs = FunctionSection::new();
+        funcs.function(0);
+        let mut exports = ExportSection::new();
+        exports.export("f", ExportKind::Func, 0);
+        let mut code = CodeSection::new();
+        code.function(&f);
+        let mut module = Module::new();
+        module
+            .section(&types)
+            .section(&funcs)
+            .section(&exports)
+            .section(&code);
+        let wasm = module.finish();
+        wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+            .validate_all(&wasm)
+            .is_ok()
+            .then_some(wasm)
+    })
+}
+
+#[test]
+fn every_simd_operator_runs_long_loops_in_constant_host_stack() {
+    // In optimized builds each SIMD instruction has its own threaded handler, which must end
+    // in a tail call: one that did not would grow the host stack by a frame per execution, and
+    // these loops would overflow it. (CI runs this file in release; in debug the handlers
+    // return to a loop, and fewer iterations check the values flow.)
+    let n = if cfg!(debug_assertions) { 100 } else { 300_000 };
+    let v = ValType::V128;
+    let shapes: [&[ValType]; 9] = [
+        &[v],
+        &[v, v],
+        &[v, v, v],
+        &[v, ValType::I32],
+        &[ValType::I32],
+        &[ValType::I64],
+        &[ValType::F32],
+        &[ValType::F64],
+        &[v, ValType::I64],
+    ];
+    let ops = wasmparser::for_each_visit_simd_operator!(plain_simd);
+    let mut ran = 0;
+    for op in ops.iter().flatten() {
+        let Some((wasm, params)) = shapes
+            .iter()
+            .find_map(|p| simd_loop(op, p, n).map(|w| (w, *p)))
+        else {
+            continue;
+        };
+        let mut store = Store::new(Config::default());
+        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        let args: Vec<Val> = params
+            .iter()
+            .map(|t| match t {
+                ValType::I32 => Val::I32(3),
+                ValType::I64 => Val::I64(3),
+                ValType::F32 => Val::F32(1.5f32.to_bits()),
+                ValType::F64 => Val::F64(1.5f64.to_bits()),
+                _ => Val::V128(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10),
+            })
+            .collect();
+        let result = store.call(i, "f", &args);
+        assert!(result.is_ok(), "{op:?}: {result:?}");
+        ran += 1;
+    }
+    // Every SIMD instruction without immediates has one of these shapes.
+    assert!(ran > 200, "only {ran} operators ran");
+}

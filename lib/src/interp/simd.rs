@@ -135,54 +135,72 @@ pub(crate) fn translate(
 }
 
 /// A lane type: its width, and its bits in and out of a `u128`.
-trait Lane: Copy {
+trait Lane: Copy + Default {
     /// The lane width in bits.
     const BITS: u32;
+    /// All the lanes of a `v128`, lane 0 first: an array, which the lane-wise helpers work on
+    /// so that the compiler can use the host's vector instructions.
+    type Lanes: Copy + Default + AsRef<[Self]> + AsMut<[Self]>;
     /// The lane held in the low `BITS` bits of `v` (higher bits ignored).
     fn from_bits(v: u128) -> Self;
     /// The lane's bits, zero-extended.
     fn bits(self) -> u128;
+    /// The lanes of `v`.
+    fn split(v: u128) -> Self::Lanes;
+    /// The `v128` of these lanes.
+    fn join(lanes: Self::Lanes) -> u128;
 }
 
-macro_rules! int_lane {
-    ($($t:ty => $u:ty),*) => {$(
+macro_rules! lane_type {
+    ($($t:ty => $u:ty, $n:literal, |$x:ident| $to:expr, |$y:ident| $from:expr;)*) => {$(
         impl Lane for $t {
             const BITS: u32 = <$u>::BITS;
+            type Lanes = [$t; $n];
             #[inline(always)]
             fn from_bits(v: u128) -> Self {
-                v as $u as $t
+                let $y = v as $u;
+                $from
             }
             #[inline(always)]
             fn bits(self) -> u128 {
-                u128::from(self as $u)
+                let $x = self;
+                u128::from($to)
+            }
+            #[inline(always)]
+            fn split(v: u128) -> [$t; $n] {
+                const W: usize = size_of::<$u>();
+                let bytes = v.to_le_bytes();
+                std::array::from_fn(|i| {
+                    let mut lane = [0u8; W];
+                    lane.copy_from_slice(&bytes[i * W..(i + 1) * W]);
+                    let $y = <$u>::from_le_bytes(lane);
+                    $from
+                })
+            }
+            #[inline(always)]
+            fn join(lanes: [$t; $n]) -> u128 {
+                const W: usize = size_of::<$u>();
+                let mut bytes = [0u8; 16];
+                for (i, &$x) in lanes.iter().enumerate() {
+                    let bits: $u = $to;
+                    bytes[i * W..(i + 1) * W].copy_from_slice(&bits.to_le_bytes());
+                }
+                u128::from_le_bytes(bytes)
             }
         }
     )*};
 }
-int_lane!(i8 => u8, u8 => u8, i16 => u16, u16 => u16, i32 => u32, u32 => u32, i64 => u64, u64 => u64);
-
-impl Lane for f32 {
-    const BITS: u32 = 32;
-    #[inline(always)]
-    fn from_bits(v: u128) -> Self {
-        f32::from_bits(v as u32)
-    }
-    #[inline(always)]
-    fn bits(self) -> u128 {
-        u128::from(self.to_bits())
-    }
-}
-
-impl Lane for f64 {
-    const BITS: u32 = 64;
-    #[inline(always)]
-    fn from_bits(v: u128) -> Self {
-        f64::from_bits(v as u64)
-    }
-    #[inline(always)]
-    fn bits(self) -> u128 {
-        u128::from(self.to_bits())
-    }
+lane_type! {
+    i8 => u8, 16, |x| x as u8, |y| y as i8;
+    u8 => u8, 16, |x| x, |y| y;
+    i16 => u16, 8, |x| x as u16, |y| y as i16;
+    u16 => u16, 8, |x| x, |y| y;
+    i32 => u32, 4, |x| x as u32, |y| y as i32;
+    u32 => u32, 4, |x| x, |y| y;
+    i64 => u64, 2, |x| x as u64, |y| y as i64;
+    u64 => u64, 2, |x| x, |y| y;
+    f32 => u32, 4, |x| x.to_bits(), |y| f32::from_bits(y);
+    f64 => u64, 2, |x| x.to_bits(), |y| f64::from_bits(y);
 }
 
 /// All ones in the low `bits` bits.
@@ -213,35 +231,47 @@ fn count<T: Lane>() -> u32 {
 /// Applies `f` to each lane; `R` has the width of `T`.
 #[inline(always)]
 fn map1<T: Lane, R: Lane>(a: u128, f: impl Fn(T) -> R) -> u128 {
-    (0..count::<T>()).fold(0, |r, i| r | (f(lane(a, i)).bits() << (i * R::BITS)))
+    let x = T::split(a);
+    let mut r = R::Lanes::default();
+    for (r, &x) in r.as_mut().iter_mut().zip(x.as_ref()) {
+        *r = f(x);
+    }
+    R::join(r)
 }
 
 /// Applies `f` to each pair of lanes.
 #[inline(always)]
 fn map2<T: Lane>(a: u128, b: u128, f: impl Fn(T, T) -> T) -> u128 {
-    (0..count::<T>()).fold(0, |r, i| {
-        r | (f(lane(a, i), lane(b, i)).bits() << (i * T::BITS))
-    })
+    let (x, y) = (T::split(a), T::split(b));
+    let mut r = T::Lanes::default();
+    for ((r, &x), &y) in r.as_mut().iter_mut().zip(x.as_ref()).zip(y.as_ref()) {
+        *r = f(x, y);
+    }
+    T::join(r)
 }
 
 /// Applies `f` to each triple of lanes.
 #[inline(always)]
 fn map3<T: Lane>(a: u128, b: u128, c: u128, f: impl Fn(T, T, T) -> T) -> u128 {
-    (0..count::<T>()).fold(0, |r, i| {
-        r | (f(lane(a, i), lane(b, i), lane(c, i)).bits() << (i * T::BITS))
-    })
+    let (x, y, z) = (T::split(a), T::split(b), T::split(c));
+    let mut r = T::Lanes::default();
+    let xyz = x.as_ref().iter().zip(y.as_ref()).zip(z.as_ref());
+    for (r, ((&x, &y), &z)) in r.as_mut().iter_mut().zip(xyz) {
+        *r = f(x, y, z);
+    }
+    T::join(r)
 }
 
 /// A lane-wise comparison: all ones where `f` holds, zeros elsewhere.
 #[inline(always)]
 fn cmp<T: Lane>(a: u128, b: u128, f: impl Fn(T, T) -> bool) -> u128 {
-    (0..count::<T>()).fold(0, |r, i| {
-        if f(lane(a, i), lane(b, i)) {
-            r | (ones(T::BITS) << (i * T::BITS))
-        } else {
-            r
-        }
-    })
+    let (x, y) = (T::split(a), T::split(b));
+    let mut r = [0u8; 16];
+    let w = (T::BITS / 8) as usize;
+    for (i, (&x, &y)) in x.as_ref().iter().zip(y.as_ref()).enumerate() {
+        r[i * w..(i + 1) * w].fill(if f(x, y) { 0xff } else { 0 });
+    }
+    u128::from_le_bytes(r)
 }
 
 /// Every lane `x`.
@@ -788,6 +818,13 @@ pub(crate) fn shape(op: SimdOp) -> Option<Shape> {
 /// forward from the stores: a stall of some 15 cycles).
 #[inline(never)]
 pub(crate) fn apply(a: u128, b: u128, c: u128, op: SimdOp) -> u128 {
+    apply_inline(a, b, c, op)
+}
+
+/// [`apply`], inlined: the threaded handler of each instruction (`threaded.rs`) calls it with
+/// that instruction as a constant, which folds the `match` to its one arm.
+#[inline(always)]
+pub(crate) fn apply_inline(a: u128, b: u128, c: u128, op: SimdOp) -> u128 {
     macro_rules! un {
         ($e:expr) => {
             $e(a)

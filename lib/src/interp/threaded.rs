@@ -617,16 +617,37 @@ fn copy2(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize
     next!(ctx, step!(ip), regs, mem, len)
 }
 
+/// `SimdR`: goes on in the handler of its instruction (a second jump), where the semantics are
+/// known at compile time — the handler calls nothing and keeps no frame.
 fn simd_r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
     fields!(ip, SimdR { op, dst, a, b, c });
-    let (a, b, c) = (
-        reg2!(ctx, regs, a),
-        reg2!(ctx, regs, b),
-        reg2!(ctx, regs, c),
-    );
-    set_reg2!(ctx, regs, dst, simd::apply(a, b, c, op));
-    next!(ctx, step!(ip), regs, mem, len)
+    let _ = (dst, a, b, c);
+    // `SimdOp` lists the instructions in the order `SIMD_HANDLERS` does.
+    SIMD_HANDLERS[op as usize](ctx, ip, regs, mem, len)
 }
+
+macro_rules! define_simd_handlers {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        /// The handler of each [`Op::SimdR`] instruction, in [`SimdOp`]'s order (those with
+        /// immediates are never an `SimdR`: theirs is unused).
+        static SIMD_HANDLERS: [Handler; [$(SimdOp::$op),*].len()] = [$(simd_handlers::$op),*];
+
+        #[allow(non_snake_case, reason = "named after the instruction's `SimdOp` variant")]
+        mod simd_handlers {
+            use super::*;
+            $(
+                pub(super) fn $op(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, SimdR { op, dst, a, b, c });
+                    let _ = op;
+                    let (a, b, c) = (reg2!(ctx, regs, a), reg2!(ctx, regs, b), reg2!(ctx, regs, c));
+                    set_reg2!(ctx, regs, dst, simd::apply_inline(a, b, c, SimdOp::$op));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
+            )*
+        }
+    };
+}
+wasmparser::for_each_visit_simd_operator!(define_simd_handlers);
 
 fn simd_test_r(
     ctx: &mut Fast,

@@ -123,6 +123,8 @@ struct Translator<'a> {
     /// The op index of the latest label: ops before it are never rewritten by later ones
     /// (`translate/regs.rs`).
     fence: usize,
+    /// Whether a label may be bound at `fence` (false until the body's first block boundary).
+    fenced: bool,
     /// Operands deferred as providers, by position (`translate/regs.rs`).
     providers: Vec<(u32, Src)>,
     /// Whether the stack pointer is known to be right above the operands (for stack ops).
@@ -187,6 +189,7 @@ fn translate_with(
         locals: Vec::with_capacity(ty.params.len()),
         track: env.has_v128,
         fence: 0,
+        fenced: false,
         providers: Vec::new(),
         synced: false,
         last: None,
@@ -244,6 +247,7 @@ fn translate_with(
                 | Operator::Delegate { .. }
         ) {
             t.fence = t.code.ops.len();
+            t.fenced = true;
             t.synced = false;
             t.last = None;
         }
@@ -1097,6 +1101,47 @@ mod tests {
     }
 
     #[test]
+    fn copies_of_a_local_go_before_the_op_whose_result_overwrites_it() {
+        let wat = "(module
+            (func (export \"f\") (param i32) (result i32)
+                (local.get 0)
+                (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                (i32.sub (local.get 0)))
+            (func (export \"g\") (param i32) (result i32)
+                (loop (result i32)
+                    (local.get 0)
+                    (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                    (i32.sub (local.get 0)))))";
+        let code = code_of(wat);
+        assert_eq!(code.ops[0], Op::Copy { dst: 1, src: 0 }, "{:?}", code.ops);
+        assert_eq!(
+            code.ops[1],
+            Op::I32AddImm {
+                dst: 0,
+                a: 0,
+                imm: 1
+            }
+        );
+        assert_eq!(code.ops[2], Op::I32Sub { dst: 1, a: 1, b: 0 });
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        assert_eq!(store.call(i, "f", &[Val::I32(7)]).unwrap(), [Val::I32(-1)]);
+        assert_eq!(store.call(i, "g", &[Val::I32(7)]).unwrap(), [Val::I32(-1)]);
+        // In `g` the add is the loop's first op: a copy put before it would run before the
+        // label instead of after; it stays after the add, and the add is not redirected.
+        let FuncInst::Wasm { code, .. } = &store.funcs[1] else {
+            panic!("not a wasm function")
+        };
+        assert!(
+            matches!(code.ops[0], Op::I32AddImm { dst: 2, .. }),
+            "{:?}",
+            code.ops
+        );
+    }
+
+    #[test]
     fn an_add_feeding_an_address_is_fused_unless_the_value_reuses_its_cell() {
         let code = code_of(
             "(module (memory 1) (func (param i32 i32)
@@ -1236,18 +1281,18 @@ mod tests {
             "{:?}",
             code.ops
         );
-        // The deferred `local.get 1` keeps the old value: copied out before the write.
-        assert_eq!(code.ops[1], op(SimdOp::I32x4Add, 7, 1, 1, 1));
-        assert_eq!(code.ops[2], Op::Copy2 { dst: 5, src: 1 });
-        assert_eq!(code.ops[3], Op::Copy2 { dst: 1, src: 7 });
-        assert_eq!(code.ops[4], op(SimdOp::I32x4Sub, 5, 5, 1, 5));
+        // The deferred `local.get 1` keeps the old value: copied out before the add, whose
+        // result then still goes straight to the local.
+        assert_eq!(code.ops[1], Op::Copy2 { dst: 5, src: 1 });
+        assert_eq!(code.ops[2], op(SimdOp::I32x4Add, 1, 1, 1, 1));
+        assert_eq!(code.ops[3], op(SimdOp::I32x4Sub, 5, 5, 1, 5));
         let extract = Op::SimdExtractR {
             op: SimdOp::I32x4ExtractLane,
             lane: 2,
             dst: 5,
             a: 5,
         };
-        assert_eq!(code.ops[5], extract);
+        assert_eq!(code.ops[4], extract);
         let mut store = Store::new(Config::default());
         let i = store
             .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())

@@ -440,8 +440,22 @@ impl Translator<'_> {
                 .filter(|e| stale(e))
                 .map(|(p, _)| *p)
                 .collect();
+            // When the value is the result of the op just emitted, the copies go before that op
+            // (which reads only cells above them or locals, and writes none they read), so
+            // that it can still be redirected to the local below. Not when a label is bound
+            // at that op: the copies would land before the label's target.
+            let last = self.code.ops.len().wrapping_sub(1);
+            let hoist = self.provider_at(pos).is_none()
+                && self.last == Some((last, pos))
+                && (last > self.fence || !self.fenced)
+                && dst_mut(&mut self.code.ops[last].clone()).is_some();
+            let result = if hoist { self.code.ops.pop() } else { None };
             for p in stale {
                 self.materialize(p);
+            }
+            if let Some(op) = result {
+                let at = self.emit(op);
+                self.last = Some((at, pos));
             }
         }
         match self.provider_at(pos) {

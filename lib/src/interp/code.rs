@@ -188,15 +188,15 @@ macro_rules! for_each_numeric {
                 I64Load32U I64Load32UIdx I64Load32UAdd 4 => |b| u64::from(u32::from_le_bytes(b));
             }
             store {
-                I32Store I32StoreImm I32StoreIdx I32StoreImmIdx u32 => |v| v.to_le_bytes();
-                I64Store I64StoreImm I64StoreIdx I64StoreImmIdx u64 => |v| v.to_le_bytes();
-                F32Store F32StoreImm F32StoreIdx F32StoreImmIdx u32 => |v| v.to_le_bytes();
-                F64Store F64StoreImm F64StoreIdx F64StoreImmIdx u64 => |v| v.to_le_bytes();
-                I32Store8 I32Store8Imm I32Store8Idx I32Store8ImmIdx u32 => |v| [v as u8];
-                I32Store16 I32Store16Imm I32Store16Idx I32Store16ImmIdx u32 => |v| (v as u16).to_le_bytes();
-                I64Store8 I64Store8Imm I64Store8Idx I64Store8ImmIdx u64 => |v| [v as u8];
-                I64Store16 I64Store16Imm I64Store16Idx I64Store16ImmIdx u64 => |v| (v as u16).to_le_bytes();
-                I64Store32 I64Store32Imm I64Store32Idx I64Store32ImmIdx u64 => |v| (v as u32).to_le_bytes();
+                I32Store I32StoreImm I32StoreIdx I32StoreImmIdx I32StoreAdd u32 => |v| v.to_le_bytes();
+                I64Store I64StoreImm I64StoreIdx I64StoreImmIdx I64StoreAdd u64 => |v| v.to_le_bytes();
+                F32Store F32StoreImm F32StoreIdx F32StoreImmIdx F32StoreAdd u32 => |v| v.to_le_bytes();
+                F64Store F64StoreImm F64StoreIdx F64StoreImmIdx F64StoreAdd u64 => |v| v.to_le_bytes();
+                I32Store8 I32Store8Imm I32Store8Idx I32Store8ImmIdx I32Store8Add u32 => |v| [v as u8];
+                I32Store16 I32Store16Imm I32Store16Idx I32Store16ImmIdx I32Store16Add u32 => |v| (v as u16).to_le_bytes();
+                I64Store8 I64Store8Imm I64Store8Idx I64Store8ImmIdx I64Store8Add u64 => |v| [v as u8];
+                I64Store16 I64Store16Imm I64Store16Idx I64Store16ImmIdx I64Store16Add u64 => |v| (v as u16).to_le_bytes();
+                I64Store32 I64Store32Imm I64Store32Idx I64Store32ImmIdx I64Store32Add u64 => |v| (v as u32).to_le_bytes();
             }
         }
     };
@@ -211,7 +211,7 @@ macro_rules! define_op {
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// One instruction of the execution format.
         ///
@@ -247,6 +247,7 @@ macro_rules! define_op {
                 $s_imm { addr: u32, imm: i32, offset: u32 },
                 $s_idx { base: u16, index: u16, value: u32, offset: u32 },
                 $s_imm_idx { base: u16, index: u16, imm: i32, offset: u32 },
+                $s_add { addr: u16, value: u16, imm: i32, offset: u32 },
             )*
 
             // ---- Core register ops: moves, control, calls. ----

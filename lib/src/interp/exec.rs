@@ -320,7 +320,7 @@ fn run<const FUEL: bool>(
             binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
             unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
             load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-            store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+            store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
         ) => {
             match $op {
                 $($arms)*
@@ -415,6 +415,12 @@ fn run<const FUEL: bool>(
                     Op::$s_imm_idx { base, index, imm, offset } => {
                         let $s_v = i64::from(imm) as $s_t;
                         let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
+                        tri!(memory::store(mem0!(), addr, offset, $s_e));
+                        continue;
+                    }
+                    Op::$s_add { addr, value, imm, offset } => {
+                        let $s_v = reg!($s_t, value);
+                        let addr = reg!(u32, addr).wrapping_add(imm as u32);
                         tri!(memory::store(mem0!(), addr, offset, $s_e));
                         continue;
                     }

@@ -834,7 +834,7 @@ macro_rules! define_handlers {
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// The handlers of the numeric table, one module per entry.
         #[allow(non_snake_case, reason = "each module is named after its operator")]
@@ -952,6 +952,13 @@ macro_rules! define_handlers {
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
                     next!(ctx, step!(ip), regs, mem, len)
                 }
+                pub(in super::super) fn add(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                    fields!(ip, $s_add { addr, value, imm, offset });
+                    let $s_v = reg!(ctx, regs, $s_t, value);
+                    let addr = reg!(ctx, regs, u32, addr).wrapping_add(imm as u32);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    next!(ctx, step!(ip), regs, mem, len)
+                }
             })*
         }
 
@@ -980,6 +987,7 @@ macro_rules! define_handlers {
                 t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri;
                 t[tag(&Op::$s_idx { base: 0, index: 0, value: 0, offset: 0 })] = handlers::$s::rr_idx;
                 t[tag(&Op::$s_imm_idx { base: 0, index: 0, imm: 0, offset: 0 })] = handlers::$s::ri_idx;
+                t[tag(&Op::$s_add { addr: 0, value: 0, imm: 0, offset: 0 })] = handlers::$s::add;
             )*
             t[tag(&Op::Copy { dst: 0, src: 0 })] = copy;
             t[tag(&Op::Const { dst: 0, bits: 0 })] = constant;

@@ -1175,7 +1175,7 @@ mod tests {
     }
 
     #[test]
-    fn an_add_of_a_constant_feeding_a_load_is_fused_and_wraps() {
+    fn an_add_of_a_constant_feeding_a_load_or_store_is_fused_and_wraps() {
         let wat = "(module (memory 1) (data (i32.const 4) \"\\2a\")
             (func (export \"f\") (param i32) (result i32)
                 (i32.load8_u offset=1 (i32.add (local.get 0) (i32.const 7)))))";
@@ -1195,6 +1195,26 @@ mod tests {
         assert_eq!(store.call(i, "f", &[Val::I32(-4)]).unwrap(), [Val::I32(42)]);
         // No wrap: 65,535 + 7 + 1 is past the page.
         assert!(store.call(i, "f", &[Val::I32(65_535)]).is_err());
+        // A store's address too (its value in a cell: no room for an immediate one).
+        let wat = "(module (memory 1)
+            (func (export \"g\") (param i32 i32) (result i32)
+                (i32.store8 offset=1 (i32.add (local.get 0) (i32.const 7)) (local.get 1))
+                (i32.load8_u (i32.const 4))))";
+        let code = code_of(wat);
+        let fused = Op::I32Store8Add {
+            addr: 0,
+            value: 1,
+            imm: 7,
+            offset: 1,
+        };
+        assert_eq!(code.ops[0], fused, "{:?}", code.ops);
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        let g = |store: &mut Store, a| store.call(i, "g", &[Val::I32(a), Val::I32(9)]);
+        assert_eq!(g(&mut store, -4).unwrap(), [Val::I32(9)]);
+        assert!(g(&mut store, 65_535).is_err());
     }
 
     #[test]

@@ -15,9 +15,9 @@
 //!
 //! A comparison, `i32.eqz` or `i32.and` consumed by the `br_if` or `if` right after it is fused
 //! with it into a compare-and-branch op, and an `i32.add` whose result is the address of the
-//! load or store right after it into the access's `base + index` form (for a load also of a
-//! cell and a constant: `cell + imm`, wrapping as the add does). No rewrite crosses a label
-//! (the translator's fence).
+//! load or store right after it into the access's `base + index` form (also of a cell and a
+//! constant: `cell + imm`, wrapping as the add does). No rewrite crosses a label (the
+//! translator's fence).
 //!
 //! SIMD follows the same scheme with two-cell operands ([`vector`](super::vector)).
 //!
@@ -70,13 +70,15 @@ pub(super) enum Numeric {
         add: fn(u32, u16, i32, u32) -> Op,
         memarg: MemArg,
     },
-    /// A store: its form on memory 0, its form with an immediate value, whether the value
-    /// is 64-bit, and its memory argument.
+    /// A store: its form on memory 0, its form with an immediate value, their forms on the
+    /// sum of two cells, its form on a cell plus an immediate, whether the value is 64-bit,
+    /// and its memory argument.
     Store {
         rr: fn(u32, u32, u32) -> Op,
         ri: fn(u32, i32, u32) -> Op,
         rr_idx: fn(u16, u16, u32, u32) -> Op,
         ri_idx: fn(u16, u16, i32, u32) -> Op,
+        add: fn(u16, u16, i32, u32) -> Op,
         wide: bool,
         memarg: MemArg,
     },
@@ -100,7 +102,7 @@ macro_rules! define_lookup {
         binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
-        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
+        store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
         /// How a numeric operator, load or store translates, if it is one.
         pub(super) fn numeric(op: &Operator<'_>) -> Option<Numeric> {
@@ -135,6 +137,7 @@ macro_rules! define_lookup {
                     ri: |addr, imm, offset| Op::$s_imm { addr, imm, offset },
                     rr_idx: |base, index, value, offset| Op::$s_idx { base, index, value, offset },
                     ri_idx: |base, index, imm, offset| Op::$s_imm_idx { base, index, imm, offset },
+                    add: |addr, value, imm, offset| Op::$s_add { addr, value, imm, offset },
                     wide: size_of::<$s_t>() == 8,
                     memarg: *memarg,
                 },)*
@@ -374,6 +377,7 @@ impl Translator<'_> {
                 ri,
                 rr_idx,
                 ri_idx,
+                add,
                 wide,
                 ..
             } => {
@@ -383,18 +387,29 @@ impl Translator<'_> {
                 // `i32.add` may read: no fusion then.
                 let materializes =
                     imm.is_none() && matches!(self.provider_at(pv), Some(Src::Const(_)));
-                let add = if materializes {
+                // The cell of a value that is not an immediate, if it fits the form with an
+                // immediate addend (which has no room for an immediate value as well).
+                let value16 = match (imm, self.provider_at(pv)) {
+                    (None, Some(Src::Local(cell))) => u16::try_from(cell).ok(),
+                    (None, None) => u16::try_from(self.home(pv)).ok(),
+                    _ => None,
+                };
+                let fused = if materializes {
                     None
                 } else {
-                    // Without immediate addends: only two cells come back.
-                    match self.take_add(pa, false) {
-                        Some(Addend::Cell(base, index)) => Some((base, index)),
-                        _ => None,
-                    }
+                    self.take_add(pa, value16.is_some())
                 };
-                let op = match (add, imm) {
-                    (Some((base, index)), Some(imm)) => ri_idx(base, index, imm, offset),
-                    (Some((base, index)), None) => rr_idx(base, index, self.slot(pv), offset),
+                let op = match (fused, imm) {
+                    (Some(Addend::Cell(base, index)), Some(imm)) => {
+                        ri_idx(base, index, imm, offset)
+                    }
+                    (Some(Addend::Cell(base, index)), None) => {
+                        rr_idx(base, index, self.slot(pv), offset)
+                    }
+                    (Some(Addend::Imm(addr, k)), _) => {
+                        // `take_add` gives an immediate addend only with `value16`.
+                        add(addr, value16.unwrap_or_default(), k, offset)
+                    }
                     (None, Some(imm)) => ri(self.slot(pa), imm, offset),
                     (None, None) => {
                         let addr = self.slot(pa);

@@ -452,11 +452,12 @@ pub(crate) enum Shape {
 }
 
 /// The semantics of every SIMD instruction without immediates, one arm each: `$op` matched
-/// against the [`SimdOp`]s, each arm one of the shape macros named by the caller (`$un` for
-/// [`Shape::Un`], and so on) applied to the instruction's function. The instructions with
-/// immediates give `$other`. [`shape`] and [`apply`] are its two consumers.
+/// against the [`SimdOp`]s, each arm one of the shape macros `un!`, `bin!`, `tern!`, `test!`,
+/// `shift!` and `splat_op!` (for [`Shape::Un`] and so on), which the caller defines, applied
+/// to the instruction's function. The instructions with immediates give `$other`. [`shape`]
+/// and [`apply`] are its two consumers.
 macro_rules! no_immediates {
-    ($op:expr, $un:ident, $bin:ident, $tern:ident, $test:ident, $shift:ident, $splat:ident, $other:expr) => {{
+    ($op:expr, $other:expr) => {{
         use SimdOp as S;
         match $op {
             S::I8x16Splat => splat_op!(|x| splat(x as u8)),
@@ -805,7 +806,7 @@ pub(crate) fn shape(op: SimdOp) -> Option<Shape> {
             Some(Shape::Splat)
         };
     }
-    no_immediates!(op, un, bin, tern, test, shift, splat_op, None)
+    no_immediates!(op, None)
 }
 
 /// Runs a SIMD instruction without immediates (see [`shape`]) on its operands `a`, `b`, `c`
@@ -856,7 +857,7 @@ pub(crate) fn apply_inline(a: u128, b: u128, c: u128, op: SimdOp) -> u128 {
             $e(a as u64)
         };
     }
-    no_immediates!(op, un, bin, tern, test, shift, splat_op, 0)
+    no_immediates!(op, 0)
 }
 
 /// Runs a SIMD instruction without immediates on the operands below `sp`; returns the new

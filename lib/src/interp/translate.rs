@@ -428,11 +428,11 @@ impl Translator<'_> {
         op: &Operator<'_>,
         invalid: &dyn Fn(wasmparser::BinaryReaderError) -> InstantiateError,
     ) -> Result<(), InstantiateError> {
-        let is_simd = matches!(describe(op).0, "simd" | "relaxed_simd");
-        if is_simd && !self.track {
+        let simd_op = simd::simd_op(op);
+        if simd_op.is_some() && !self.track {
             self.start_tracking();
         }
-        let vector = if is_simd { self.vector(op) } else { None };
+        let vector = simd_op.and_then(|s| self.vector(op, s));
         let register = vector.is_some() || self.is_register_op(op);
         let live = self.live();
         let height = self.height();
@@ -484,7 +484,7 @@ impl Translator<'_> {
             return Ok(());
         }
         // SIMD (simd.rs).
-        if let Some(s) = simd::simd_op(op) {
+        if let Some(s) = simd_op {
             let mut consts = std::mem::take(&mut self.code.v128_consts);
             let simd = simd::translate(op, s, &mut consts, |m| {
                 let (mem, offset) = self.memarg(op, m)?;

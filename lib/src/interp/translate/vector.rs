@@ -30,9 +30,8 @@ pub(super) enum Vector {
 }
 
 impl Translator<'_> {
-    /// How `op` translates as a register op, if it is a SIMD operator that can.
-    pub(super) fn vector(&self, op: &Operator<'_>) -> Option<Vector> {
-        let s = simd::simd_op(op)?;
+    /// How `op`, the SIMD operator `s`, translates as a register op, if it can.
+    pub(super) fn vector(&self, op: &Operator<'_>, s: SimdOp) -> Option<Vector> {
         // Room for the 16-bit cell fields: the operands and the result are below this.
         let fits = self.base + self.height() + 4 <= u32::from(u16::MAX);
         Some(match *op {
@@ -40,6 +39,7 @@ impl Translator<'_> {
             Operator::I8x16Shuffle { lanes } if fits => Vector::Shuffle(u128::from_le_bytes(lanes)),
             Operator::V128Load { ref memarg } => Vector::Load(self.fast_memarg(memarg)?),
             Operator::V128Store { ref memarg } => Vector::Store(self.fast_memarg(memarg)?),
+            // `extract_lane` has only 32-bit cell fields; `replace_lane` has 16-bit ones.
             Operator::I8x16ExtractLaneS { lane }
             | Operator::I8x16ExtractLaneU { lane }
             | Operator::I16x8ExtractLaneS { lane }
@@ -47,14 +47,14 @@ impl Translator<'_> {
             | Operator::I32x4ExtractLane { lane }
             | Operator::I64x2ExtractLane { lane }
             | Operator::F32x4ExtractLane { lane }
-            | Operator::F64x2ExtractLane { lane } => Vector::Lane(s, lane),
-            Operator::I8x16ReplaceLane { lane }
+            | Operator::F64x2ExtractLane { lane }
+            | Operator::I8x16ReplaceLane { lane }
             | Operator::I16x8ReplaceLane { lane }
             | Operator::I32x4ReplaceLane { lane }
             | Operator::I64x2ReplaceLane { lane }
             | Operator::F32x4ReplaceLane { lane }
             | Operator::F64x2ReplaceLane { lane }
-                if fits =>
+                if fits || simd::is_extract(s) =>
             {
                 Vector::Lane(s, lane)
             }

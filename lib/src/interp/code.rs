@@ -8,6 +8,7 @@
 
 use super::atomic::AtomicKind;
 use super::simd::SimdOp;
+use super::threaded;
 use super::value::HeapType;
 
 /// Calls `$callback! { (extra tokens) table }` with the one table of the numeric instructions,
@@ -553,11 +554,31 @@ pub struct BrTarget {
     pub keep: u32,
 }
 
+/// An op together with the threaded handler that runs it (`threaded.rs`), so that going on
+/// with the next op is one load of its handler and a jump, with no table lookup between them.
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Slot {
+    pub(super) op: Op,
+    pub(super) handler: threaded::Handler,
+}
+
+impl Slot {
+    /// The slot of `op`.
+    pub(super) fn new(op: Op) -> Self {
+        Slot {
+            op,
+            handler: threaded::handler_of(&op),
+        }
+    }
+}
+
 /// A translated function body.
 #[derive(Clone, Debug, Default)]
 pub struct FuncCode {
-    /// The instructions; the last is always an [`Op::Return`].
-    pub ops: Vec<Op>,
+    /// The instructions, each with its threaded handler; the last is always an
+    /// [`Op::Return`].
+    pub(super) slots: Box<[Slot]>,
     /// The branches of every `br_table`, indexed by [`Op::BrTable`] and [`Op::BrTableAt`].
     pub br_targets: Vec<BrTarget>,
     /// The cells the parameters take (a `v128` takes two, any other value one).
@@ -580,6 +601,13 @@ pub struct FuncCode {
     /// The store address of the instance's first memory ([`usize::MAX`] when it has none),
     /// which the fast loads and stores use: a call reads it here, with no instance lookup.
     pub memory: usize,
+}
+
+impl FuncCode {
+    /// The instructions.
+    pub fn ops(&self) -> Vec<Op> {
+        self.slots.iter().map(|s| s.op).collect()
+    }
 }
 
 /// A tag address meaning "any tag" in a [`Catch`] (`catch_all`, `catch_all_ref`).

@@ -15,7 +15,7 @@
     reason = "unchecked stack and op access in the interpreter loop"
 )]
 
-use super::code::{FuncCode, NO_SLOT, Op, for_each_numeric};
+use super::code::{FuncCode, NO_SLOT, Op, Slot, for_each_numeric};
 use super::exception;
 use super::memory::{self, Memory};
 use super::numeric as num;
@@ -135,9 +135,9 @@ fn run<const FUEL: bool>(
         )));
     };
     let mut code: &FuncCode = entry_code;
-    let mut ops: &[Op] = &code.ops;
+    let mut ops: &[Slot] = &code.slots;
     let mut func = entry;
-    let mut ip: *const Op = ops.as_ptr();
+    let mut ip: *const Slot = ops.as_ptr();
     let mut fp: usize = 0;
     let mut sp: usize = params;
     if code.max_height as usize > stack.len() {
@@ -474,7 +474,7 @@ fn run<const FUEL: bool>(
                     sp += c.locals as usize;
                     fp = new_fp;
                     code = c;
-                    ops = &c.ops;
+                    ops = &c.slots;
                     ip = ops.as_ptr();
                     func = callee as u32;
                     mem = c.memory;
@@ -498,7 +498,7 @@ fn run<const FUEL: bool>(
                 None => break Ok(n),
                 Some(f) => {
                     code = f.code;
-                    ops = &f.code.ops;
+                    ops = &f.code.slots;
                     func = f.func;
                     ip = f.ip;
                     fp = f.fp;
@@ -523,7 +523,7 @@ fn run<const FUEL: bool>(
                     stack[sp..sp + c.locals as usize].fill(0);
                     sp += c.locals as usize;
                     code = c;
-                    ops = &c.ops;
+                    ops = &c.slots;
                     ip = ops.as_ptr();
                     func = callee as u32;
                     mem = c.memory;
@@ -550,7 +550,7 @@ fn run<const FUEL: bool>(
                     None => break None,
                     Some(f) => {
                         code = f.code;
-                        ops = &f.code.ops;
+                        ops = &f.code.slots;
                         func = f.func;
                         ip = f.ip;
                         fp = f.fp;
@@ -599,7 +599,7 @@ fn run<const FUEL: bool>(
             ip = unsafe { threaded::run(&mut fast, ip, regs, mem_ptr, mem_len) };
             // Calls and returns may have moved to another frame (of the same memory).
             (code, func, fp, sp) = (fast.code, fast.func, fast.fp, fast.sp);
-            ops = &code.ops;
+            ops = &code.slots;
             // SAFETY: `fp` is within the stack (a frame's cells are checked on entry).
             regs = unsafe { stack_ptr.add(fp) };
             if let Some(kind) = fast.trap.take() {
@@ -615,7 +615,7 @@ fn run<const FUEL: bool>(
         debug_assert!(pc!() < ops.len());
         // SAFETY: every body ends with `Op::Return` and every jump target is an op index of the
         // same body (resolved by the translator), so `ip` never passes the end.
-        let op: &Op = unsafe { &*ip };
+        let op: &Op = unsafe { &(*ip).op };
         // SAFETY: as above, `ip` was before the end: one past it is still in the array.
         ip = unsafe { ip.add(1) };
         for_each_numeric!(exec_match((*op) {

@@ -194,12 +194,28 @@ pub(crate) fn load<const N: usize>(
     addr: u32,
     offset: u32,
 ) -> Result<[u8; N], TrapKind> {
-    let start = u64::from(addr) + u64::from(offset);
-    let start = usize::try_from(start).map_err(|_| TrapKind::MemoryOutOfBounds)?;
-    match data.get(start..).and_then(|rest| rest.first_chunk::<N>()) {
-        Some(bytes) => Ok(*bytes),
-        None => Err(TrapKind::MemoryOutOfBounds),
+    let range = range32::<N>(addr, offset, data.len())?;
+    let mut bytes = [0; N];
+    bytes.copy_from_slice(&data[range]);
+    Ok(bytes)
+}
+
+/// `addr + offset..addr + offset + N` when it lies within `size` bytes: one add and one
+/// compare (the sum of two `u32`s and `N` cannot overflow a `u64`), after which the compiler
+/// knows the range is in bounds.
+#[inline(always)]
+fn range32<const N: usize>(
+    addr: u32,
+    offset: u32,
+    size: usize,
+) -> Result<std::ops::Range<usize>, TrapKind> {
+    let end = u64::from(addr) + u64::from(offset) + N as u64;
+    if end > size as u64 {
+        return Err(TrapKind::MemoryOutOfBounds);
     }
+    // `end <= size`, so both fit a `usize`.
+    let end = end as usize;
+    Ok(end - N..end)
 }
 
 /// Writes `N` bytes at `addr + offset`.
@@ -210,18 +226,9 @@ pub(crate) fn store<const N: usize>(
     offset: u32,
     bytes: [u8; N],
 ) -> Result<(), TrapKind> {
-    let start = u64::from(addr) + u64::from(offset);
-    let start = usize::try_from(start).map_err(|_| TrapKind::MemoryOutOfBounds)?;
-    match data
-        .get_mut(start..)
-        .and_then(|rest| rest.first_chunk_mut::<N>())
-    {
-        Some(slot) => {
-            *slot = bytes;
-            Ok(())
-        }
-        None => Err(TrapKind::MemoryOutOfBounds),
-    }
+    let range = range32::<N>(addr, offset, data.len())?;
+    data[range].copy_from_slice(&bytes);
+    Ok(())
 }
 
 /// Reads `N` bytes at `addr + offset` with 64-bit operands (any memory, memory64 included).

@@ -6,7 +6,9 @@
 //! [`run`] executes register ops from `ip` until it meets an op that is not one (or a trap) and
 //! returns where it stopped; the interpreter loop (`exec.rs`) runs that op and comes back. The
 //! handlers are generated from the numeric table ([`for_each_numeric`]) plus a few control
-//! ops; every other op maps to [`stop`].
+//! ops; every other op maps to [`stop`]. Each op of a body sits in a [`Slot`] with the address
+//! of its handler (see [`slots`]), in an accumulator form where its result feeds the next op
+//! (see [`Handler`] and [`acc_plan`]).
 //!
 //! A tail call becomes a jump only in optimized code. The cfg `interp_tail_calls` (set by
 //! `lib/build.rs` for optimized builds on x86_64 and aarch64) selects it; otherwise each
@@ -21,7 +23,7 @@
     reason = "unchecked op, register and memory access in the threaded handlers"
 )]
 
-use super::code::{BrTarget, FuncCode, Op, for_each_numeric};
+use super::code::{BrTarget, FuncCode, Op, Slot, for_each_numeric};
 use super::exec::indirect_callee;
 use super::memory;
 use super::numeric as num;
@@ -35,8 +37,8 @@ use super::{FuncInst, Global, gc};
 pub(super) struct Frame<'a> {
     pub(super) code: &'a FuncCode,
     pub(super) func: u32,
-    /// Where it goes on: an op of `code.ops`.
-    pub(super) ip: *const Op,
+    /// Where it goes on: an op of `code.slots`.
+    pub(super) ip: *const Slot,
     pub(super) fp: usize,
 }
 
@@ -57,7 +59,7 @@ pub(super) struct Fast<'a> {
     pub(super) tables: (*const Table, usize),
     pub(super) types: *const gc::Types,
     /// The current body's ops (for jumps).
-    pub(super) ops: *const Op,
+    pub(super) ops: *const Slot,
     /// The number of ops of the body (for debug checks).
     pub(super) ops_len: usize,
     /// The current body's `br_table` targets.
@@ -78,6 +80,10 @@ pub(super) struct Fast<'a> {
     pub(super) fp: usize,
     /// The current body's `v128` immediates.
     pub(super) v128_consts: *const u128,
+    /// The accumulator between two handlers when they return to [`run`]'s loop instead of
+    /// calling each other.
+    #[cfg(not(interp_tail_calls))]
+    acc: u64,
 }
 
 impl<'a> Fast<'a> {
@@ -103,6 +109,8 @@ impl<'a> Fast<'a> {
             sp: 0,
             fp: 0,
             v128_consts: std::ptr::null(),
+            #[cfg(not(interp_tail_calls))]
+            acc: 0,
         }
     }
 
@@ -112,8 +120,8 @@ impl<'a> Fast<'a> {
         self.func = func;
         self.fp = fp;
         self.mem = mem;
-        self.ops = code.ops.as_ptr();
-        self.ops_len = code.ops.len();
+        self.ops = code.slots.as_ptr();
+        self.ops_len = code.slots.len();
         self.br_targets = code.br_targets.as_ptr();
         self.v128_consts = code.v128_consts.as_ptr();
     }
@@ -121,7 +129,13 @@ impl<'a> Fast<'a> {
 
 /// A handler: runs the op at `ip` with the frame base `regs` and memory 0's bytes `mem`
 /// (`len` of them), then goes on; returns the op where execution left the threaded code.
-type Handler = for<'a> fn(&mut Fast<'a>, *const Op, *mut u64, *mut u8, usize) -> *const Op;
+///
+/// `acc` is the accumulator: an op whose handler is an accumulator form (`OUT`) passes its
+/// result there as well as to its cell, and the op right after it (never a label: see
+/// [`slots`]) may read that operand from there instead of from the cell, sparing a load that
+/// waits for the store just before it.
+pub(super) type Handler =
+    for<'a> fn(&mut Fast<'a>, *const Slot, *mut u64, *mut u8, usize, u64) -> *const Slot;
 
 /// Runs register ops from `ip` until an op that is not one, or a trap (`ctx.trap`); returns
 /// that op.
@@ -134,22 +148,23 @@ type Handler = for<'a> fn(&mut Fast<'a>, *const Op, *mut u64, *mut u8, usize) ->
 /// pointers are those of the same body and store.
 pub(super) unsafe fn run(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+) -> *const Slot {
     ctx.stopped = false;
+    // No op reads the accumulator before the op before it has written it.
     #[cfg(interp_tail_calls)]
     {
-        handler(ip)(ctx, ip, regs, mem, len)
+        handler(ip)(ctx, ip, regs, mem, len, 0)
     }
     #[cfg(not(interp_tail_calls))]
     {
         let mut ip = ip;
         let mut regs = regs;
         loop {
-            ip = handler(ip)(ctx, ip, regs, mem, len);
+            ip = handler(ip)(ctx, ip, regs, mem, len, ctx.acc);
             // A call or return moves the frame base.
             // SAFETY: `fp` is within the stack (see `call` and `ret`).
             regs = unsafe { ctx.stack.add(ctx.fp) };
@@ -162,25 +177,74 @@ pub(super) unsafe fn run(
 
 /// The handler of the op at `ip`.
 #[inline(always)]
-fn handler(ip: *const Op) -> Handler {
-    // SAFETY: `Op` is `repr(u16)`: its first two bytes are the variant's tag, every tag is
-    // below `TABLE_LEN` (checked when `HANDLERS` is built) and `ip` points at an op.
-    let tag = unsafe { *ip.cast::<u16>() };
-    // SAFETY: as above, `tag < TABLE_LEN`.
-    unsafe { *HANDLERS.get_unchecked(usize::from(tag)) }
+fn handler(ip: *const Slot) -> Handler {
+    // SAFETY: `ip` points at a slot of the body.
+    unsafe { (*ip).handler }
+}
+
+/// The handler of `op`: the one of its variant, and for an [`Op::SimdR`] the one of its
+/// instruction.
+pub(super) fn handler_of(op: &Op) -> Handler {
+    match *op {
+        // `SimdOp` lists the instructions in the order `SIMD_HANDLERS` does.
+        Op::SimdR { op, .. } => SIMD_HANDLERS[op as usize],
+        _ => HANDLERS[tag(op)],
+    }
+}
+
+/// The slots of a body: each op with its handler, in its accumulator form (see [`acc_plan`]).
+pub(super) fn slots(ops: &[Op], labels: &[bool]) -> Box<[Slot]> {
+    let plan = acc_plan(ops, labels);
+    ops.iter()
+        .zip(plan)
+        .map(|(&op, (input, out))| {
+            let mut slot = Slot::new(op);
+            if (input != 0 || out)
+                && let Some((_, _, pick)) = acc_form(&op)
+            {
+                slot.handler = pick(input, out);
+            }
+            slot
+        })
+        .collect()
+}
+
+/// The accumulator form of each op (`IN`, `OUT`; see [`handlers`]): where an op's result
+/// feeds the op right after it, the first passes it in the accumulator and the second reads
+/// that operand there — unless the second is a label (`labels[i]`: some jump, `br_table`
+/// entry or catch goes to op `i`, so the op before it need not be the one that ran last).
+/// Otherwise the op before a consumer always ran just before it: it is a numeric op or a
+/// load, which goes on to the next op or traps.
+pub(super) fn acc_plan(ops: &[Op], labels: &[bool]) -> Vec<(u8, bool)> {
+    let mut plan = vec![(0, false); ops.len()];
+    let mut forms = ops.iter().map(acc_form);
+    let mut prev = forms.next().flatten();
+    for (i, form) in forms.enumerate().map(|(i, f)| (i + 1, f)) {
+        if let (Some((Some(dst), _, _)), Some((_, operands, _))) = (prev, form)
+            && !labels[i]
+            && let Some(k) = operands.iter().position(|&c| c == Some(dst))
+        {
+            plan[i - 1].1 = true;
+            plan[i].0 = k as u8 + 1;
+        }
+        prev = form;
+    }
+    plan
 }
 
 /// Goes on with the op at `$ip`: a tail call to its handler, or a return to [`run`]'s loop.
 macro_rules! next {
-    ($ctx:ident, $ip:expr, $regs:ident, $mem:ident, $len:ident) => {{
-        let ip: *const Op = $ip;
+    ($ctx:ident, $ip:expr, $regs:ident, $mem:ident, $len:ident, $acc:expr) => {{
+        let ip: *const Slot = $ip;
+        let acc: u64 = $acc;
         #[cfg(interp_tail_calls)]
         {
-            return handler(ip)($ctx, ip, $regs, $mem, $len);
+            return handler(ip)($ctx, ip, $regs, $mem, $len, acc);
         }
         #[cfg(not(interp_tail_calls))]
         {
-            let _ = (&$ctx, $regs, $mem, $len);
+            let _ = ($regs, $mem, $len);
+            $ctx.acc = acc;
             return ip;
         }
     }};
@@ -192,16 +256,16 @@ macro_rules! next {
 /// predicted branch rather than a `cmov`, which would make the next op's fetch wait for
 /// `$cond`'s operands (a dependency through every loop iteration).
 macro_rules! branch {
-    ($ctx:ident, $cond:expr, $target:expr, $ip:ident, $regs:ident, $mem:ident, $len:ident) => {{
+    ($ctx:ident, $cond:expr, $target:expr, $ip:ident, $regs:ident, $mem:ident, $len:ident, $acc:ident) => {{
         if $cond {
             #[cfg(interp_tail_calls)]
             // SAFETY: an empty block: it reads and writes nothing.
             unsafe {
                 std::arch::asm!("", options(nomem, nostack, preserves_flags));
             }
-            next!($ctx, target!($ctx, $target), $regs, $mem, $len)
+            next!($ctx, target!($ctx, $target), $regs, $mem, $len, $acc)
         } else {
-            next!($ctx, step!($ip), $regs, $mem, $len)
+            next!($ctx, step!($ip), $regs, $mem, $len, $acc)
         }
     }};
 }
@@ -229,7 +293,7 @@ macro_rules! target {
 macro_rules! fields {
     ($ip:ident, $variant:ident { $($f:ident),* }) => {
         // SAFETY: `ip` points at an op (see `run`).
-        let Op::$variant { $($f),* } = (unsafe { *$ip }) else {
+        let Op::$variant { $($f),* } = (unsafe { (*$ip).op }) else {
             debug_assert!(false, "handler of {} on another op", stringify!($variant));
             // SAFETY: `HANDLERS` maps each tag to the handler of that variant only.
             unsafe { std::hint::unreachable_unchecked() }
@@ -250,7 +314,7 @@ macro_rules! stack {
 macro_rules! payload {
     ($ip:ident, $variant:ident) => {{
         // SAFETY: `ip` points at an op (see `run`).
-        let Op::$variant(x) = (unsafe { *$ip }) else {
+        let Op::$variant(x) = (unsafe { (*$ip).op }) else {
             debug_assert!(false, "handler of {} on another op", stringify!($variant));
             // SAFETY: `HANDLERS` maps each tag to the handler of that variant only.
             unsafe { std::hint::unreachable_unchecked() }
@@ -279,6 +343,49 @@ macro_rules! set_reg {
         // SAFETY: as for `reg!`.
         unsafe { *$regs.add(r) = v }
     }};
+}
+
+/// Reads operand `$r` as a `$t`: from the accumulator when `$from_acc` (a constant of the
+/// handler's accumulator form), else from its register. The accumulator then holds what the op
+/// before wrote to that register, in the same form.
+macro_rules! operand {
+    ($ctx:ident, $regs:ident, $acc:ident, $t:ty, $r:expr, $from_acc:expr) => {
+        if $from_acc {
+            <$t as Cell>::from_cell($acc)
+        } else {
+            reg!($ctx, $regs, $t, $r)
+        }
+    };
+}
+
+/// Writes `$v` to register `$r` and evaluates to the accumulator to go on with: the value's
+/// cell when `$out`, else `$acc` unchanged.
+macro_rules! result {
+    ($ctx:ident, $regs:ident, $acc:ident, $r:expr, $v:expr, $out:expr) => {{
+        let v: u64 = Cell::to_cell($v);
+        set_reg!($ctx, $regs, $r, v);
+        if $out { v } else { $acc }
+    }};
+}
+
+/// The instance of the generic handler `$f` for the accumulator form `$in` (one of the
+/// literals) and, for a handler with a result, `$out`.
+macro_rules! pick {
+    ($f:ident, $in:expr, $out:expr, $($i:literal)*) => {
+        match ($in, $out) {
+            $(
+                ($i, false) => $f::<$i, false> as Handler,
+                ($i, true) => $f::<$i, true> as Handler,
+            )*
+            _ => unreachable!("no accumulator form {:?}", ($in, $out)),
+        }
+    };
+    ($f:ident, $in:expr, $($i:literal)*) => {
+        match $in {
+            $($i => $f::<$i> as Handler,)*
+            _ => unreachable!("no accumulator form {}", $in),
+        }
+    };
 }
 
 /// Stops with a trap at `$ip` when `$e` is an error.
@@ -314,62 +421,87 @@ macro_rules! mem0 {
 }
 
 /// The handler of every op that is not a register op: leaves the threaded code.
-fn stop(ctx: &mut Fast, ip: *const Op, _: *mut u64, _: *mut u8, _: usize) -> *const Op {
+fn stop(ctx: &mut Fast, ip: *const Slot, _: *mut u64, _: *mut u8, _: usize, _: u64) -> *const Slot {
     ctx.stopped = true;
     ip
 }
 
-fn copy(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
-    fields!(ip, Copy { dst, src });
-    set_reg!(ctx, regs, dst, reg!(ctx, regs, u64, src));
-    next!(ctx, step!(ip), regs, mem, len)
-}
-
-fn constant(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
-    fields!(ip, Const { dst, bits });
-    set_reg!(ctx, regs, dst, bits);
-    next!(ctx, step!(ip), regs, mem, len)
-}
-
-fn jump(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
-    next!(ctx, target!(ctx, payload!(ip, Jump)), regs, mem, len)
-}
-
-fn br_if_non_zero(
+fn copy(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
+    fields!(ip, Copy { dst, src });
+    set_reg!(ctx, regs, dst, reg!(ctx, regs, u64, src));
+    next!(ctx, step!(ip), regs, mem, len, acc)
+}
+
+fn constant(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
+    fields!(ip, Const { dst, bits });
+    set_reg!(ctx, regs, dst, bits);
+    next!(ctx, step!(ip), regs, mem, len, acc)
+}
+
+fn jump(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
+    next!(ctx, target!(ctx, payload!(ip, Jump)), regs, mem, len, acc)
+}
+
+fn br_if_non_zero<const IN: u8>(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     fields!(ip, BrIfNonZero { cond, target });
     branch!(
         ctx,
-        reg!(ctx, regs, u32, cond) != 0,
+        operand!(ctx, regs, acc, u32, cond, IN == 1) != 0,
         target,
         ip,
         regs,
         mem,
-        len
+        len,
+        acc
     )
 }
 
-fn br_if_zero(
+fn br_if_zero<const IN: u8>(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, BrIfZero { cond, target });
     branch!(
         ctx,
-        reg!(ctx, regs, u32, cond) == 0,
+        operand!(ctx, regs, acc, u32, cond, IN == 1) == 0,
         target,
         ip,
         regs,
         mem,
-        len
+        len,
+        acc
     )
 }
 
@@ -378,27 +510,29 @@ macro_rules! br_and {
     ($name:ident, $variant:ident, $zero:literal) => {
         fn $name(
             ctx: &mut Fast,
-            ip: *const Op,
+            ip: *const Slot,
             regs: *mut u64,
             mem: *mut u8,
             len: usize,
-        ) -> *const Op {
+            acc: u64,
+        ) -> *const Slot {
             fields!(ip, $variant { a, b, target });
             let bits = reg!(ctx, regs, u32, a) & reg!(ctx, regs, u32, b);
-            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len)
+            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len, acc)
         }
     };
     ($name:ident, $variant:ident imm, $zero:literal) => {
         fn $name(
             ctx: &mut Fast,
-            ip: *const Op,
+            ip: *const Slot,
             regs: *mut u64,
             mem: *mut u8,
             len: usize,
-        ) -> *const Op {
+            acc: u64,
+        ) -> *const Slot {
             fields!(ip, $variant { a, imm, target });
             let bits = reg!(ctx, regs, u32, a) & imm as u32;
-            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len)
+            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len, acc)
         }
     };
 }
@@ -407,54 +541,77 @@ br_and!(br_and_zero, BrI32AndZero, true);
 br_and!(br_and_imm_non_zero, BrI32AndImmNonZero imm, false);
 br_and!(br_and_imm_zero, BrI32AndImmZero imm, true);
 
-fn br_table(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, size: usize) -> *const Op {
+fn br_table<const IN: u8>(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    size: usize,
+    acc: u64,
+) -> *const Slot {
     fields!(ip, BrTableAt { index, start, len });
     let (n, len) = (len, size);
-    let i = reg!(ctx, regs, u32, index).min(n - 1);
+    let i = operand!(ctx, regs, acc, u32, index, IN == 1).min(n - 1);
     // SAFETY: `start + i` is one of this `br_table`'s entries of the body's branch table.
     let t = unsafe { (*ctx.br_targets.add((start + i) as usize)).target };
-    next!(ctx, target!(ctx, t), regs, mem, len)
+    next!(ctx, target!(ctx, t), regs, mem, len, acc)
 }
 
-fn select(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn select(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     let at = payload!(ip, Select);
     if reg!(ctx, regs, u32, at + 2) == 0 {
         set_reg!(ctx, regs, at, reg!(ctx, regs, u64, at + 1));
     }
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn global_get(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, GlobalGet { dst, global });
     // SAFETY: the translator resolved `global` to the address of a global of the store.
     let v = unsafe { (*ctx.globals.add(global as usize)).value };
     set_reg!(ctx, regs, dst, v as u64);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn global_set(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, GlobalSet { src, global });
     let v = reg!(ctx, regs, u64, src);
     // SAFETY: as in `global_get`.
     unsafe { (*ctx.globals.add(global as usize)).value = u128::from(v) };
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 /// Calls a wasm function of the same memory (anything else, and a call that would exhaust
 /// the call stack, leaves for the interpreter loop, which does the same checks).
-fn call(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn call(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    _: u64,
+) -> *const Slot {
     fields!(ip, Call { func, top });
     enter_callee(ctx, ip, func, top, regs, mem, len)
 }
@@ -462,11 +619,12 @@ fn call(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize)
 /// `call_indirect`: the table lookup and signature check, then as [`call`].
 fn call_indirect(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    _: u64,
+) -> *const Slot {
     fields!(ip, CallIndirect { sig, table, top });
     // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
     let i = reg!(ctx, regs, u64, top - 1);
@@ -487,19 +645,20 @@ fn call_indirect(
 }
 
 /// Enters function `func` (store address) called by the op at `ip` with its arguments below
-/// cell `top`.
+/// cell `top`. A call never feeds the accumulator, and the callee's first op has no op before
+/// it: the accumulator starts at 0.
 #[inline(always)]
 fn enter_callee(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     func: u32,
     top: u32,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+) -> *const Slot {
     let Some(FuncInst::Wasm { code: c, .. }) = ctx.funcs.get(func as usize) else {
-        return stop(ctx, ip, regs, mem, len);
+        return stop(ctx, ip, regs, mem, len, 0);
     };
     let sp = ctx.fp + top as usize;
     let new_fp = sp - c.params as usize;
@@ -510,7 +669,7 @@ fn enter_callee(
         || frames.len() + 1 >= ctx.max_depth
         || new_fp + c.max_height as usize > ctx.stack_len
     {
-        return stop(ctx, ip, regs, mem, len);
+        return stop(ctx, ip, regs, mem, len, 0);
     }
     frames.push(Frame {
         code: ctx.code,
@@ -530,17 +689,24 @@ fn enter_callee(
     ctx.regs_len = ctx.stack_len - new_fp;
     // SAFETY: as above, the callee's frame is within the stack.
     let regs = unsafe { ctx.stack.add(new_fp) };
-    next!(ctx, ctx.ops, regs, mem, len)
+    next!(ctx, ctx.ops, regs, mem, len, 0)
 }
 
 /// Returns to a caller of the same memory (the entry frame's return, and a return to another
 /// memory's code, leave for the interpreter loop).
-fn ret(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn ret(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     let from = payload!(ip, Return) as usize;
     // SAFETY: as in `call`.
     let frames = unsafe { &mut *ctx.frames };
     let Some(f) = frames.pop_if(|f| f.code.memory == ctx.mem) else {
-        return stop(ctx, ip, regs, mem, len);
+        return stop(ctx, ip, regs, mem, len, acc);
     };
     let n = ctx.code.results as usize;
     // Usually one cell or none, moving down: a loop beats a `memmove` call.
@@ -552,26 +718,54 @@ fn ret(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) 
     ctx.regs_len = ctx.stack_len - f.fp;
     // SAFETY: the caller's frame base is within the stack.
     let regs = unsafe { ctx.stack.add(f.fp) };
-    next!(ctx, f.ip, regs, mem, len)
+    next!(ctx, f.ip, regs, mem, len, acc)
 }
 
-fn set_sp(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn set_sp(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     ctx.sp = ctx.fp + payload!(ip, SetSp) as usize;
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-fn simd(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn simd(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     ctx.sp = simd::exec(payload!(ip, Simd), stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-fn simd_lane(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn simd_lane(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     fields!(ip, SimdLane { op, lane });
     ctx.sp = simd::exec_lane(op, lane, stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-fn simd_mem(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn simd_mem(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     fields!(ip, SimdMem { op, lane, offset });
     let data = mem0!(mem, len);
     ctx.sp = tri!(
@@ -579,7 +773,7 @@ fn simd_mem(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: us
         ip,
         simd::exec_mem(op, lane, offset.into(), data, stack!(ctx), ctx.sp)
     );
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 /// Reads the `v128` in registers `$r` (low half) and `$r + 1`.
@@ -611,19 +805,17 @@ macro_rules! set_reg2 {
     }};
 }
 
-fn copy2(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn copy2(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     fields!(ip, Copy2 { dst, src });
     set_reg2!(ctx, regs, dst, reg2!(ctx, regs, src));
-    next!(ctx, step!(ip), regs, mem, len)
-}
-
-/// `SimdR`: goes on in the handler of its instruction (a second jump), where the semantics are
-/// known at compile time — the handler calls nothing and keeps no frame.
-fn simd_r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
-    fields!(ip, SimdR { op, dst, a, b, c });
-    let _ = (dst, a, b, c);
-    // `SimdOp` lists the instructions in the order `SIMD_HANDLERS` does.
-    SIMD_HANDLERS[op as usize](ctx, ip, regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 macro_rules! define_simd_handlers {
@@ -636,12 +828,12 @@ macro_rules! define_simd_handlers {
         mod simd_handlers {
             use super::*;
             $(
-                pub(super) fn $op(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(super) fn $op(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, SimdR { op, dst, a, b, c });
                     let _ = op;
                     let (a, b, c) = (reg2!(ctx, regs, a), reg2!(ctx, regs, b), reg2!(ctx, regs, c));
                     set_reg2!(ctx, regs, dst, simd::apply_inline(a, b, c, SimdOp::$op));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
             )*
         }
@@ -651,37 +843,40 @@ wasmparser::for_each_visit_simd_operator!(define_simd_handlers);
 
 fn simd_test_r(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, SimdTestR { op, dst, a });
     let r = simd::apply(reg2!(ctx, regs, a), 0, 0, op);
     set_reg!(ctx, regs, dst, r as u64);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn simd_extract_r(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, SimdExtractR { op, lane, dst, a });
     let r = simd::lane_op(op, lane, reg2!(ctx, regs, a), 0);
     set_reg!(ctx, regs, dst, r as u64);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn simd_replace_r(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(
         ip,
         SimdReplaceR {
@@ -694,53 +889,63 @@ fn simd_replace_r(
     );
     let r = simd::lane_op(op, lane, reg2!(ctx, regs, a), reg!(ctx, regs, u64, x));
     set_reg2!(ctx, regs, dst, r);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn v128_const_r(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, V128ConstR { dst, index });
     // SAFETY: the translator made the index one of the body's `v128` immediates.
     let v = unsafe { *ctx.v128_consts.add(index as usize) };
     set_reg2!(ctx, regs, dst, v);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-fn shuffle_r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn shuffle_r(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     fields!(ip, ShuffleR { dst, a, b, lanes });
     // SAFETY: as in `v128_const_r`.
     let lanes = unsafe { *ctx.v128_consts.add(lanes as usize) };
     let r = simd::shuffle(reg2!(ctx, regs, a), reg2!(ctx, regs, b), lanes);
     set_reg2!(ctx, regs, dst, r);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn v128_load_r(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(ip, V128LoadR { dst, addr, offset });
     let addr = reg!(ctx, regs, u32, addr);
     let bytes = tri!(ctx, ip, memory::load::<16>(mem0!(mem, len), addr, offset));
     set_reg2!(ctx, regs, dst, u128::from_le_bytes(bytes));
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn v128_store_r(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     fields!(
         ip,
         V128StoreR {
@@ -758,66 +963,83 @@ fn v128_store_r(
         ip,
         memory::store::<16>(mem0!(mem, len), addr, offset, bytes)
     );
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn v128_const(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     let i = payload!(ip, V128Const) as usize;
     // SAFETY: the translator made the index one of the body's `v128` immediates.
     let v = unsafe { *ctx.v128_consts.add(i) };
     ctx.sp = stack2::push(stack!(ctx), ctx.sp, v);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-fn shuffle(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn shuffle(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     let i = payload!(ip, I8x16Shuffle) as usize;
     // SAFETY: as in `v128_const`.
     let lanes = unsafe { *ctx.v128_consts.add(i) };
     ctx.sp = stack2::shuffle2(stack!(ctx), ctx.sp, lanes);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-fn select2(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+fn select2(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    acc: u64,
+) -> *const Slot {
     ctx.sp = stack2::select(stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn global_get2(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     let g = payload!(ip, GlobalGet2) as usize;
     // SAFETY: the translator resolved the global to the address of a global of the store.
     let v = unsafe { (*ctx.globals.add(g)).value };
     ctx.sp = stack2::push(stack!(ctx), ctx.sp, v);
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
 fn global_set2(
     ctx: &mut Fast,
-    ip: *const Op,
+    ip: *const Slot,
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
-) -> *const Op {
+    acc: u64,
+) -> *const Slot {
     let (v, sp) = stack2::pop(stack!(ctx), ctx.sp);
     ctx.sp = sp;
     let g = payload!(ip, GlobalSet2) as usize;
     // SAFETY: as in `global_get2`.
     unsafe { (*ctx.globals.add(g)).value = v };
-    next!(ctx, step!(ip), regs, mem, len)
+    next!(ctx, step!(ip), regs, mem, len, acc)
 }
 
-/// The tag of an op (`Op` is `repr(u16)`).
+/// The tag of an op (`Op` is `repr(u16)`), below `TABLE_LEN`.
 const fn tag(op: &Op) -> usize {
     // SAFETY: a `repr(u16)` enum starts with its `u16` tag.
     (unsafe { *(op as *const Op).cast::<u16>() }) as usize
@@ -836,165 +1058,205 @@ macro_rules! define_handlers {
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
     ) => {
-        /// The handlers of the numeric table, one module per entry.
+        /// The handlers of the numeric table, one module per entry. Each is generic over its
+        /// accumulator form: `IN` names the operand it reads from the accumulator instead of
+        /// its cell (0: none, else the first, second or third cell field) and `OUT` whether it
+        /// passes its result in the accumulator too.
         #[allow(non_snake_case, reason = "each module is named after its operator")]
         mod handlers {
             use super::*;
             $(pub(super) mod $bi {
                 use super::*;
-                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $bi { dst, a, b });
-                    let ($bi_a, $bi_b) = (reg!(ctx, regs, $bi_t, a), reg!(ctx, regs, $bi_t, b));
-                    set_reg!(ctx, regs, dst, value!(ctx, ip, $bi_k, $bi_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let ($bi_a, $bi_b) = (operand!(ctx, regs, acc, $bi_t, a, IN == 1), operand!(ctx, regs, acc, $bi_t, b, IN == 2));
+                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $bi_k, $bi_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn ri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $bi_imm { dst, a, imm });
-                    let ($bi_a, $bi_b) = (reg!(ctx, regs, $bi_t, a), i64::from(imm) as $bi_t);
-                    set_reg!(ctx, regs, dst, value!(ctx, ip, $bi_k, $bi_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let ($bi_a, $bi_b) = (operand!(ctx, regs, acc, $bi_t, a, IN == 1), i64::from(imm) as $bi_t);
+                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $bi_k, $bi_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
             })*
             $(pub(super) mod $c {
                 use super::*;
-                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $c { dst, a, b });
-                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), reg!(ctx, regs, $c_t, b));
-                    set_reg!(ctx, regs, dst, $c_e);
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), operand!(ctx, regs, acc, $c_t, b, IN == 2));
+                    let acc = result!(ctx, regs, acc, dst, $c_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn ri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $c_imm { dst, a, imm });
-                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), i64::from(imm) as $c_t);
-                    set_reg!(ctx, regs, dst, $c_e);
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), i64::from(imm) as $c_t);
+                    let acc = result!(ctx, regs, acc, dst, $c_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn br(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn br<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $c_br { a, b, target });
-                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), reg!(ctx, regs, $c_t, b));
-                    branch!(ctx, $c_e, target, ip, regs, mem, len)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), operand!(ctx, regs, acc, $c_t, b, IN == 2));
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc)
                 }
-                pub(in super::super) fn bri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn bri<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $c_bri { a, imm, target });
-                    let ($c_a, $c_b) = (reg!(ctx, regs, $c_t, a), i64::from(imm) as $c_t);
-                    branch!(ctx, $c_e, target, ip, regs, mem, len)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), i64::from(imm) as $c_t);
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc)
                 }
             })*
             $(pub(super) mod $b {
                 use super::*;
-                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $b { dst, a, b });
-                    let ($b_a, $b_b) = (reg!(ctx, regs, $b_t, a), reg!(ctx, regs, $b_t, b));
-                    set_reg!(ctx, regs, dst, value!(ctx, ip, $b_k, $b_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let ($b_a, $b_b) = (operand!(ctx, regs, acc, $b_t, a, IN == 1), operand!(ctx, regs, acc, $b_t, b, IN == 2));
+                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $b_k, $b_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
             })*
             $(pub(super) mod $u {
                 use super::*;
-                pub(in super::super) fn r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn r<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $u { dst, a });
-                    let $u_a = reg!(ctx, regs, $u_t, a);
-                    set_reg!(ctx, regs, dst, value!(ctx, ip, $u_k, $u_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let $u_a = operand!(ctx, regs, acc, $u_t, a, IN == 1);
+                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $u_k, $u_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
             })*
             $(pub(super) mod $l {
                 use super::*;
-                pub(in super::super) fn r(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn r<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $l { dst, addr, offset });
-                    let addr = reg!(ctx, regs, u32, addr);
+                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
-                    set_reg!(ctx, regs, dst, $l_e);
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let acc = result!(ctx, regs, acc, dst, $l_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn idx(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn idx<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $l_idx { dst, base, index, offset });
-                    let addr = reg!(ctx, regs, u32, base).wrapping_add(reg!(ctx, regs, u32, index));
+                    let addr = operand!(ctx, regs, acc, u32, base, IN == 1).wrapping_add(operand!(ctx, regs, acc, u32, index, IN == 2));
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
-                    set_reg!(ctx, regs, dst, $l_e);
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let acc = result!(ctx, regs, acc, dst, $l_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn add(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $l_add { addr, dst, imm, offset });
-                    let addr = reg!(ctx, regs, u32, addr).wrapping_add(imm as u32);
+                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1).wrapping_add(imm as u32);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
-                    set_reg!(ctx, regs, dst, $l_e);
-                    next!(ctx, step!(ip), regs, mem, len)
+                    let acc = result!(ctx, regs, acc, dst, $l_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
             })*
             $(pub(super) mod $s {
                 use super::*;
-                pub(in super::super) fn rr(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn rr<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $s { addr, value, offset });
-                    let $s_v = reg!(ctx, regs, $s_t, value);
-                    let addr = reg!(ctx, regs, u32, addr);
+                    let $s_v = operand!(ctx, regs, acc, $s_t, value, IN == 2);
+                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn ri(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn ri<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $s_imm { addr, imm, offset });
                     let $s_v = i64::from(imm) as $s_t;
-                    let addr = reg!(ctx, regs, u32, addr);
+                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn rr_idx(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn rr_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $s_idx { base, index, value, offset });
-                    let $s_v = reg!(ctx, regs, $s_t, value);
-                    let addr = reg!(ctx, regs, u32, base).wrapping_add(reg!(ctx, regs, u32, index));
+                    let $s_v = operand!(ctx, regs, acc, $s_t, value, IN == 3);
+                    let addr = operand!(ctx, regs, acc, u32, base, IN == 1).wrapping_add(operand!(ctx, regs, acc, u32, index, IN == 2));
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn ri_idx(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn ri_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $s_imm_idx { base, index, imm, offset });
                     let $s_v = i64::from(imm) as $s_t;
-                    let addr = reg!(ctx, regs, u32, base).wrapping_add(reg!(ctx, regs, u32, index));
+                    let addr = operand!(ctx, regs, acc, u32, base, IN == 1).wrapping_add(operand!(ctx, regs, acc, u32, index, IN == 2));
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
-                pub(in super::super) fn add(ctx: &mut Fast, ip: *const Op, regs: *mut u64, mem: *mut u8, len: usize) -> *const Op {
+                pub(in super::super) fn add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
                     fields!(ip, $s_add { addr, value, imm, offset });
-                    let $s_v = reg!(ctx, regs, $s_t, value);
-                    let addr = reg!(ctx, regs, u32, addr).wrapping_add(imm as u32);
+                    let $s_v = operand!(ctx, regs, acc, $s_t, value, IN == 2);
+                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1).wrapping_add(imm as u32);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len)
+                    next!(ctx, step!(ip), regs, mem, len, acc)
                 }
             })*
+        }
+
+        /// The accumulator form of a numeric op (see [`handlers`]): the cell its result goes
+        /// to when it can pass it on (`None` for stores and branches), the cells it could
+        /// take from the accumulator (the `IN` forms 1 to 3), and its handler for an `IN` and
+        /// `OUT`.
+        pub(super) fn acc_form(op: &Op) -> Option<(Option<u32>, [Option<u32>; 3], fn(u8, bool) -> Handler)> {
+            Some(match *op {
+                $(
+                    Op::$bi { dst, a, b } => (Some(u32::from(dst)), [Some(u32::from(a)), Some(u32::from(b)), None], |i, o| { use handlers::$bi::rr as f; pick!(f, i, o, 0 1 2) }),
+                    Op::$bi_imm { dst, a, .. } => (Some(u32::from(dst)), [Some(u32::from(a)), None, None], |i, o| { use handlers::$bi::ri as f; pick!(f, i, o, 0 1) }),
+                )*
+                $(
+                    Op::$c { dst, a, b } => (Some(u32::from(dst)), [Some(u32::from(a)), Some(u32::from(b)), None], |i, o| { use handlers::$c::rr as f; pick!(f, i, o, 0 1 2) }),
+                    Op::$c_imm { dst, a, .. } => (Some(u32::from(dst)), [Some(u32::from(a)), None, None], |i, o| { use handlers::$c::ri as f; pick!(f, i, o, 0 1) }),
+                    Op::$c_br { a, b, .. } => (None, [Some(u32::from(a)), Some(u32::from(b)), None], |i, _| { use handlers::$c::br as f; pick!(f, i, 0 1 2) }),
+                    Op::$c_bri { a, .. } => (None, [Some(u32::from(a)), None, None], |i, _| { use handlers::$c::bri as f; pick!(f, i, 0 1) }),
+                )*
+                $(Op::$b { dst, a, b } => (Some(u32::from(dst)), [Some(u32::from(a)), Some(u32::from(b)), None], |i, o| { use handlers::$b::rr as f; pick!(f, i, o, 0 1 2) }),)*
+                $(Op::$u { dst, a } => (Some(u32::from(dst)), [Some(u32::from(a)), None, None], |i, o| { use handlers::$u::r as f; pick!(f, i, o, 0 1) }),)*
+                $(
+                    Op::$l { dst, addr, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::r as f; pick!(f, i, o, 0 1) }),
+                    Op::$l_idx { dst, base, index, .. } => (Some(u32::from(dst)), [Some(u32::from(base)), Some(u32::from(index)), None], |i, o| { use handlers::$l::idx as f; pick!(f, i, o, 0 1 2) }),
+                    Op::$l_add { addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::add as f; pick!(f, i, o, 0 1) }),
+                )*
+                $(
+                    Op::$s { addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::rr as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_imm { addr, .. } => (None, [Some(u32::from(addr)), None, None], |i, _| { use handlers::$s::ri as f; pick!(f, i, 0 1) }),
+                    Op::$s_idx { base, index, value, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), Some(u32::from(value))], |i, _| { use handlers::$s::rr_idx as f; pick!(f, i, 0 1 2 3) }),
+                    Op::$s_imm_idx { base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::ri_idx as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_add { addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::add as f; pick!(f, i, 0 1 2) }),
+                )*
+                Op::BrIfNonZero { cond, .. } => (None, [Some(u32::from(cond)), None, None], |i, _| { use br_if_non_zero as f; pick!(f, i, 0 1) }),
+                Op::BrIfZero { cond, .. } => (None, [Some(u32::from(cond)), None, None], |i, _| { use br_if_zero as f; pick!(f, i, 0 1) }),
+                Op::BrTableAt { index, .. } => (None, [Some(u32::from(index)), None, None], |i, _| { use br_table as f; pick!(f, i, 0 1) }),
+                _ => return None,
+            })
         }
 
         /// The handler of each op tag.
         static HANDLERS: [Handler; TABLE_LEN] = {
             let mut t = [stop as Handler; TABLE_LEN];
             $(
-                t[tag(&Op::$bi { dst: 0, a: 0, b: 0 })] = handlers::$bi::rr;
-                t[tag(&Op::$bi_imm { dst: 0, a: 0, imm: 0 })] = handlers::$bi::ri;
+                t[tag(&Op::$bi { dst: 0, a: 0, b: 0 })] = handlers::$bi::rr::<0, false>;
+                t[tag(&Op::$bi_imm { dst: 0, a: 0, imm: 0 })] = handlers::$bi::ri::<0, false>;
             )*
             $(
-                t[tag(&Op::$c { dst: 0, a: 0, b: 0 })] = handlers::$c::rr;
-                t[tag(&Op::$c_imm { dst: 0, a: 0, imm: 0 })] = handlers::$c::ri;
-                t[tag(&Op::$c_br { a: 0, b: 0, target: 0 })] = handlers::$c::br;
-                t[tag(&Op::$c_bri { a: 0, imm: 0, target: 0 })] = handlers::$c::bri;
+                t[tag(&Op::$c { dst: 0, a: 0, b: 0 })] = handlers::$c::rr::<0, false>;
+                t[tag(&Op::$c_imm { dst: 0, a: 0, imm: 0 })] = handlers::$c::ri::<0, false>;
+                t[tag(&Op::$c_br { a: 0, b: 0, target: 0 })] = handlers::$c::br::<0>;
+                t[tag(&Op::$c_bri { a: 0, imm: 0, target: 0 })] = handlers::$c::bri::<0>;
             )*
-            $(t[tag(&Op::$b { dst: 0, a: 0, b: 0 })] = handlers::$b::rr;)*
-            $(t[tag(&Op::$u { dst: 0, a: 0 })] = handlers::$u::r;)*
+            $(t[tag(&Op::$b { dst: 0, a: 0, b: 0 })] = handlers::$b::rr::<0, false>;)*
+            $(t[tag(&Op::$u { dst: 0, a: 0 })] = handlers::$u::r::<0, false>;)*
             $(
-                t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r;
-                t[tag(&Op::$l_idx { dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx;
-                t[tag(&Op::$l_add { addr: 0, dst: 0, imm: 0, offset: 0 })] = handlers::$l::add;
+                t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r::<0, false>;
+                t[tag(&Op::$l_idx { dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx::<0, false>;
+                t[tag(&Op::$l_add { addr: 0, dst: 0, imm: 0, offset: 0 })] = handlers::$l::add::<0, false>;
             )*
             $(
-                t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr;
-                t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri;
-                t[tag(&Op::$s_idx { base: 0, index: 0, value: 0, offset: 0 })] = handlers::$s::rr_idx;
-                t[tag(&Op::$s_imm_idx { base: 0, index: 0, imm: 0, offset: 0 })] = handlers::$s::ri_idx;
-                t[tag(&Op::$s_add { addr: 0, value: 0, imm: 0, offset: 0 })] = handlers::$s::add;
+                t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr::<0>;
+                t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri::<0>;
+                t[tag(&Op::$s_idx { base: 0, index: 0, value: 0, offset: 0 })] = handlers::$s::rr_idx::<0>;
+                t[tag(&Op::$s_imm_idx { base: 0, index: 0, imm: 0, offset: 0 })] = handlers::$s::ri_idx::<0>;
+                t[tag(&Op::$s_add { addr: 0, value: 0, imm: 0, offset: 0 })] = handlers::$s::add::<0>;
             )*
             t[tag(&Op::Copy { dst: 0, src: 0 })] = copy;
             t[tag(&Op::Const { dst: 0, bits: 0 })] = constant;
             t[tag(&Op::Jump(0))] = jump;
-            t[tag(&Op::BrIfNonZero { cond: 0, target: 0 })] = br_if_non_zero;
-            t[tag(&Op::BrIfZero { cond: 0, target: 0 })] = br_if_zero;
-            t[tag(&Op::BrTableAt { index: 0, start: 0, len: 0 })] = br_table;
+            t[tag(&Op::BrIfNonZero { cond: 0, target: 0 })] = br_if_non_zero::<0>;
+            t[tag(&Op::BrIfZero { cond: 0, target: 0 })] = br_if_zero::<0>;
+            t[tag(&Op::BrTableAt { index: 0, start: 0, len: 0 })] = br_table::<0>;
             t[tag(&Op::BrI32AndNonZero { a: 0, b: 0, target: 0 })] = br_and_non_zero;
             t[tag(&Op::BrI32AndZero { a: 0, b: 0, target: 0 })] = br_and_zero;
             t[tag(&Op::BrI32AndImmNonZero { a: 0, imm: 0, target: 0 })] = br_and_imm_non_zero;
@@ -1014,7 +1276,6 @@ macro_rules! define_handlers {
             t[tag(&Op::Select2)] = select2;
             t[tag(&Op::Copy2 { dst: 0, src: 0 })] = copy2;
             let v = SimdOp::V128Not;
-            t[tag(&Op::SimdR { op: v, dst: 0, a: 0, b: 0, c: 0 })] = simd_r;
             t[tag(&Op::SimdTestR { op: v, dst: 0, a: 0 })] = simd_test_r;
             t[tag(&Op::SimdExtractR { op: v, lane: 0, dst: 0, a: 0 })] = simd_extract_r;
             t[tag(&Op::SimdReplaceR { op: v, lane: 0, dst: 0, a: 0, x: 0 })] = simd_replace_r;

@@ -10,7 +10,7 @@ use super::code::{
     BrTarget, CATCH_ALL, Catch, FuncCode, Handler, LoadKind, NO_SLOT, Op, StoreKind,
 };
 use super::value::{FuncType, Ref, ValType};
-use super::{atomic, simd};
+use super::{atomic, simd, threaded};
 use crate::error::{Error, ErrorKind, FuncContext};
 mod ctrl;
 mod gc;
@@ -103,6 +103,8 @@ struct Translator<'a> {
     env: &'a Env<'a>,
     v: FuncValidator<ValidatorResources>,
     code: FuncCode,
+    /// The ops translated so far (they become `code.slots` at the end).
+    ops: Vec<Op>,
     ctrl: Vec<Ctrl>,
     /// The frame cells below the operands (parameters, declared locals, legacy catch
     /// slots): operand heights are counted above them.
@@ -180,6 +182,7 @@ fn translate_with(
             memory: env.memories.first().map_or(usize::MAX, |&m| m as usize),
             ..FuncCode::default()
         },
+        ops: Vec::new(),
         ctrl: Vec::new(),
         base: params,
         locals_end: params,
@@ -246,7 +249,7 @@ fn translate_with(
                 | Operator::CatchAll
                 | Operator::Delegate { .. }
         ) {
-            t.fence = t.code.ops.len();
+            t.fence = t.ops.len();
             t.fenced = true;
             t.synced = false;
             t.last = None;
@@ -265,7 +268,24 @@ fn translate_with(
         c.height += t.base;
     }
     t.code.max_height = t.base + t.max_operands + 2;
+    t.code.slots = threaded::slots(&t.ops, &labels(&t.ops, &t.code));
     Ok((t.code, catch_slots))
+}
+
+/// Which ops of a body execution may reach other than from the op before them: the targets
+/// of its jumps, `br_table` entries and catches.
+fn labels(ops: &[Op], code: &FuncCode) -> Vec<bool> {
+    let mut labels = vec![false; ops.len()];
+    for op in ops {
+        if let Some(&mut target) = regs::target_mut(&mut op.clone()) {
+            labels[target as usize] = true;
+        }
+    }
+    let br_tables = code.br_targets.iter().map(|b| b.target);
+    for target in br_tables.chain(code.catches.iter().map(|c| c.target)) {
+        labels[target as usize] = true;
+    }
+    labels
 }
 
 macro_rules! define_describe {
@@ -339,7 +359,7 @@ impl Translator<'_> {
     }
 
     fn pc(&self) -> u32 {
-        self.code.ops.len() as u32
+        self.ops.len() as u32
     }
 
     /// A block type's parameters as (values, cells) and its results in cells.
@@ -391,7 +411,7 @@ impl Translator<'_> {
     fn patch(&mut self, patch: Patch, target: u32) {
         match patch {
             Patch::Op(at) => {
-                if let Some(t) = regs::target_mut(&mut self.code.ops[at]) {
+                if let Some(t) = regs::target_mut(&mut self.ops[at]) {
                     *t = target;
                 }
             }
@@ -978,12 +998,21 @@ mod tests {
     use super::super::{Config, FuncInst, Linker, Store, Val};
     use super::*;
 
-    fn code_of(wat: &str) -> FuncCode {
+    /// The translation of a module's first function, with its ops as a list.
+    struct Code {
+        ops: Vec<Op>,
+        br_targets: Vec<BrTarget>,
+    }
+
+    fn code_of(wat: &str) -> Code {
         let wasm = wat::parse_str(wat).unwrap();
         let mut store = Store::new(Config::default());
         store.instantiate(&wasm, &Linker::new()).unwrap();
         match &store.funcs[0] {
-            FuncInst::Wasm { code, .. } => code.clone(),
+            FuncInst::Wasm { code, .. } => Code {
+                ops: code.ops(),
+                br_targets: code.br_targets.clone(),
+            },
             FuncInst::Host { .. } => panic!("not a wasm function"),
         }
     }
@@ -1134,11 +1163,67 @@ mod tests {
         let FuncInst::Wasm { code, .. } = &store.funcs[1] else {
             panic!("not a wasm function")
         };
-        assert!(
-            matches!(code.ops[0], Op::I32AddImm { dst: 2, .. }),
-            "{:?}",
-            code.ops
+        let ops = code.ops();
+        assert!(matches!(ops[0], Op::I32AddImm { dst: 2, .. }), "{ops:?}");
+    }
+
+    #[test]
+    fn a_result_feeds_the_next_op_through_the_accumulator_but_not_across_a_label() {
+        let wat = r#"(module (func (export "f") (param i32) (result i32) (local i32 i32)
+            (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+            (loop
+                (local.set 1 (i32.mul (local.get 1) (i32.const 3)))
+                (local.set 2 (i32.add (local.get 1) (i32.const 7)))
+                (br_if 0 (i32.lt_u (local.get 2) (i32.const 1000))))
+            (local.get 1)))"#;
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        let FuncInst::Wasm { code, .. } = &store.funcs[0] else {
+            panic!("not a wasm function")
+        };
+        let ops = code.ops();
+        assert_eq!(
+            ops[..4],
+            [
+                Op::I32AddImm {
+                    dst: 1,
+                    a: 0,
+                    imm: 1
+                },
+                Op::I32MulImm {
+                    dst: 1,
+                    a: 1,
+                    imm: 3
+                },
+                Op::I32AddImm {
+                    dst: 2,
+                    a: 1,
+                    imm: 7
+                },
+                Op::BrI32LtUImm {
+                    a: 2,
+                    imm: 1000,
+                    target: 1
+                },
+            ]
         );
+        // The multiplication reads the local written just before the loop, but it is the
+        // loop's label: coming back from the branch, the accumulator holds the other local.
+        let plan = threaded::acc_plan(&ops, &labels(&ops, code));
+        assert_eq!(plan[..4], [(0, false), (0, true), (1, true), (1, false)]);
+        for x in [0u32, 5, 100, 2000] {
+            let mut l = x.wrapping_add(1);
+            loop {
+                l = l.wrapping_mul(3);
+                if l.wrapping_add(7) >= 1000 {
+                    break;
+                }
+            }
+            let got = store.call(i, "f", &[Val::I32(x as i32)]).unwrap();
+            assert_eq!(got, [Val::I32(l as i32)], "f({x})");
+        }
     }
 
     #[test]

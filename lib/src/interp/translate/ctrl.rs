@@ -129,7 +129,7 @@ impl Translator<'_> {
                 };
                 if live {
                     // The body (or the previous catch) falls through to the end.
-                    let at = self.code.ops.len();
+                    let at = self.ops.len();
                     self.emit(Op::Jump(0));
                     if let Some(c) = self.ctrl.last_mut() {
                         c.patches.push(Patch::Op(at));

@@ -215,9 +215,9 @@ for_each_numeric!(define_lookup());
 impl Translator<'_> {
     /// Appends `op`; returns its op index.
     pub(super) fn emit(&mut self, op: Op) -> usize {
-        self.code.ops.push(op);
+        self.ops.push(op);
         self.last = None;
-        self.code.ops.len() - 1
+        self.ops.len() - 1
     }
 
     /// Appends `op`, which writes operand `pos`'s home cell and nothing else: a following
@@ -427,16 +427,16 @@ impl Translator<'_> {
     /// by nothing else) of two cells or, if `imm`, of a cell and an immediate, removes that op
     /// and returns its operands, for an access whose address is their (wrapping) sum.
     fn take_add(&mut self, pos: u32, imm: bool) -> Option<Addend> {
-        let last = self.code.ops.len().checked_sub(1)?;
+        let last = self.ops.len().checked_sub(1)?;
         if self.last != Some((last, pos)) || last < self.fence {
             return None;
         }
-        let addend = match self.code.ops[last] {
+        let addend = match self.ops[last] {
             Op::I32Add { a, b, .. } => Addend::Cell(u16::try_from(a).ok()?, u16::try_from(b).ok()?),
             Op::I32AddImm { a, imm: k, .. } if imm => Addend::Imm(u16::try_from(a).ok()?, k),
             _ => return None,
         };
-        self.code.ops.pop();
+        self.ops.pop();
         self.last = None;
         Some(addend)
     }
@@ -459,12 +459,12 @@ impl Translator<'_> {
             // (which reads only cells above them or locals, and writes none they read), so
             // that it can still be redirected to the local below. Not when a label is bound
             // at that op: the copies would land before the label's target.
-            let last = self.code.ops.len().wrapping_sub(1);
+            let last = self.ops.len().wrapping_sub(1);
             let hoist = self.provider_at(pos).is_none()
                 && self.last == Some((last, pos))
                 && (last > self.fence || !self.fenced)
-                && dst_mut(&mut self.code.ops[last].clone()).is_some();
-            let result = if hoist { self.code.ops.pop() } else { None };
+                && dst_mut(&mut self.ops[last].clone()).is_some();
+            let result = if hoist { self.ops.pop() } else { None };
             for p in stale {
                 self.materialize(p);
             }
@@ -482,9 +482,9 @@ impl Translator<'_> {
                 self.emit(Op::Const { dst: cell, bits });
             }
             None => {
-                let last = self.code.ops.len().wrapping_sub(1);
+                let last = self.ops.len().wrapping_sub(1);
                 let redirect = self.last == Some((last, pos)) && last >= self.fence;
-                match self.code.ops.last_mut().and_then(dst_mut) {
+                match self.ops.last_mut().and_then(dst_mut) {
                     Some(dst) if redirect => {
                         *dst = cell;
                         self.last = None;
@@ -507,13 +507,13 @@ impl Translator<'_> {
     /// emitted just before is fused with it.
     pub(super) fn emit_cond_jump(&mut self, pos: u32, target: u32, negate: bool) -> usize {
         self.flush_below(pos);
-        let last = self.code.ops.len().wrapping_sub(1);
+        let last = self.ops.len().wrapping_sub(1);
         if self.last == Some((last, pos))
             && last >= self.fence
             && self.provider_at(pos).is_none()
-            && let Some(fused) = branch_form(self.code.ops[last], target, negate)
+            && let Some(fused) = branch_form(self.ops[last], target, negate)
         {
-            self.code.ops[last] = fused;
+            self.ops[last] = fused;
             self.last = None;
             return last;
         }

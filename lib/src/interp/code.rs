@@ -9,7 +9,7 @@
 use super::atomic::AtomicKind;
 use super::simd::SimdOp;
 use super::threaded;
-use super::value::HeapType;
+use super::value::{Cell, HeapType};
 
 /// Calls `$callback! { (extra tokens) table }` with the one table of the numeric instructions,
 /// loads and stores: each entry names the operator (as wasmparser's `Operator`), the `Op`
@@ -176,7 +176,7 @@ macro_rules! for_each_numeric {
                 I32Load I32LoadIdx I32LoadAdd 4 => |b| u32::from_le_bytes(b);
                 I64Load I64LoadIdx I64LoadAdd 8 => |b| u64::from_le_bytes(b);
                 F32Load F32LoadIdx F32LoadAdd 4 => |b| u32::from_le_bytes(b);
-                F64Load F64LoadIdx F64LoadAdd 8 => |b| u64::from_le_bytes(b);
+                F64Load F64LoadIdx F64LoadAdd 8 => |b| f64::from_le_bytes(b);
                 I32Load8S I32Load8SIdx I32Load8SAdd 1 => |b| i32::from(b[0] as i8);
                 I32Load8U I32Load8UIdx I32Load8UAdd 1 => |b| u32::from(b[0]);
                 I32Load16S I32Load16SIdx I32Load16SAdd 2 => |b| i32::from(i16::from_le_bytes(b));
@@ -222,6 +222,39 @@ macro_rules! define_op {
         /// operand's cell statically. Stack ops (every block after the core one) pop and
         /// push at the stack pointer `sp`, which the translator sets with [`Op::SetSp`] before
         /// them when register ops have left it behind.
+        /// A comparison of the numeric table, for the ops that fuse one with something else.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        #[allow(missing_docs, reason = "named after the comparison's op")]
+        pub enum Cmp {
+            $($c,)*
+        }
+
+        impl Cmp {
+            /// The comparison of a compare-and-branch op, its first operand's cell and its
+            /// second operand (a cell or an immediate), if it compares `i32`s.
+            pub(super) fn of_i32_branch(op: &Op) -> Option<(Cmp, u32, Result<u32, i32>)> {
+                match *op {
+                    $(
+                        Op::$c_br { a, b, .. } if is_i32::<$c_t>() => Some((Cmp::$c, a, Ok(b))),
+                        Op::$c_bri { a, imm, .. } if is_i32::<$c_t>() => Some((Cmp::$c, a, Err(imm))),
+                    )*
+                    _ => None,
+                }
+            }
+
+            /// Whether cells `a` and `b` compare so.
+            #[inline(always)]
+            pub(super) fn holds(self, a: u64, b: u64) -> bool {
+                match self {
+                    $(Cmp::$c => {
+                        let ($c_a, $c_b) = (<$c_t as Cell>::from_cell(a), <$c_t as Cell>::from_cell(b));
+                        $c_e
+                    })*
+                }
+            }
+        }
+
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[repr(u16)]
         #[allow(missing_docs, reason = "the table's variants are the wasm instructions of the same name")]
@@ -260,6 +293,13 @@ macro_rules! define_op {
             Const { dst: u32, bits: u64 },
             /// Set the stack pointer to this cell (for the stack ops that follow).
             SetSp(u32),
+            /// `x += imm` (`i32`, wrapping), then jump to `target` when `x cmp b` holds (cell
+            /// `b`): a loop's increment fused with its `i32` compare-and-branch.
+            AddImmBr { x: u16, imm: i16, b: u16, cmp: Cmp, target: u32 },
+            /// `x += imm`, then jump to `target` when `x cmp k` holds.
+            AddImmBrImm { x: u16, imm: i16, cmp: Cmp, k: i32, target: u32 },
+            /// `x += c` (cell), then jump to `target` when `x cmp b` holds.
+            AddBr { x: u16, c: u16, b: u16, cmp: Cmp, target: u32 },
             /// Jump to an op index.
             Jump(u32),
             /// Jump to `target` when cell `cond` is not zero.
@@ -479,6 +519,12 @@ macro_rules! define_op {
 for_each_numeric!(define_op());
 
 const _: () = assert!(std::mem::size_of::<Op>() <= 16);
+
+/// Whether `T` is a 32-bit integer type (the `i32` comparisons' operand types).
+fn is_i32<T: 'static>() -> bool {
+    use std::any::TypeId;
+    [TypeId::of::<u32>(), TypeId::of::<i32>()].contains(&TypeId::of::<T>())
+}
 
 /// What a general [`Op::Load`] reads and how it extends it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

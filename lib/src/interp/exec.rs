@@ -632,6 +632,48 @@ fn run<const FUEL: bool>(
                 sp = fp + h as usize;
                 continue;
             }
+            Op::AddImmBr {
+                x,
+                imm,
+                b,
+                cmp,
+                target,
+            } => {
+                let v = reg!(u32, x).wrapping_add(imm as u32);
+                set_reg!(x, v);
+                if cmp.holds(v.into(), reg!(u64, b)) {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::AddImmBrImm {
+                x,
+                imm,
+                cmp,
+                k,
+                target,
+            } => {
+                let v = reg!(u32, x).wrapping_add(imm as u32);
+                set_reg!(x, v);
+                if cmp.holds(v.into(), (k as u32).into()) {
+                    jump!(target);
+                }
+                continue;
+            }
+            Op::AddBr {
+                x,
+                c,
+                b,
+                cmp,
+                target,
+            } => {
+                let v = reg!(u32, x).wrapping_add(reg!(u32, c));
+                set_reg!(x, v);
+                if cmp.holds(v.into(), reg!(u64, b)) {
+                    jump!(target);
+                }
+                continue;
+            }
             Op::Jump(t) => {
                 jump!(t);
                 continue;

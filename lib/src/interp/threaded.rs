@@ -23,7 +23,7 @@
     reason = "unchecked op, register and memory access in the threaded handlers"
 )]
 
-use super::code::{BrTarget, FuncCode, Op, Slot, for_each_numeric};
+use super::code::{BrTarget, Cmp, FuncCode, Op, Slot, for_each_numeric};
 use super::exec::indirect_callee;
 use super::memory;
 use super::numeric as num;
@@ -83,7 +83,7 @@ pub(super) struct Fast<'a> {
     /// The accumulator between two handlers when they return to [`run`]'s loop instead of
     /// calling each other.
     #[cfg(not(interp_tail_calls))]
-    acc: u64,
+    acc: (u64, f64),
 }
 
 impl<'a> Fast<'a> {
@@ -110,7 +110,7 @@ impl<'a> Fast<'a> {
             fp: 0,
             v128_consts: std::ptr::null(),
             #[cfg(not(interp_tail_calls))]
-            acc: 0,
+            acc: (0, 0.0),
         }
     }
 
@@ -130,12 +130,13 @@ impl<'a> Fast<'a> {
 /// A handler: runs the op at `ip` with the frame base `regs` and memory 0's bytes `mem`
 /// (`len` of them), then goes on; returns the op where execution left the threaded code.
 ///
-/// `acc` is the accumulator: an op whose handler is an accumulator form (`OUT`) passes its
-/// result there as well as to its cell, and the op right after it (never a label: see
-/// [`slots`]) may read that operand from there instead of from the cell, sparing a load that
-/// waits for the store just before it.
+/// `acc`/`facc` are the accumulator: an op whose handler is an accumulator form (`OUT`) passes
+/// its result's cell there as well as to its cell (`facc` holds the same bits as an `f64`, so
+/// that an `f64` stays in a floating-point register), and the op right after it (never a
+/// label: see [`acc_plan`]) may read that operand from there instead of from the cell, sparing
+/// a load that waits for the store just before it.
 pub(super) type Handler =
-    for<'a> fn(&mut Fast<'a>, *const Slot, *mut u64, *mut u8, usize, u64) -> *const Slot;
+    for<'a> fn(&mut Fast<'a>, *const Slot, *mut u64, *mut u8, usize, u64, f64) -> *const Slot;
 
 /// Runs register ops from `ip` until an op that is not one, or a trap (`ctx.trap`); returns
 /// that op.
@@ -157,14 +158,14 @@ pub(super) unsafe fn run(
     // No op reads the accumulator before the op before it has written it.
     #[cfg(interp_tail_calls)]
     {
-        handler(ip)(ctx, ip, regs, mem, len, 0)
+        handler(ip)(ctx, ip, regs, mem, len, 0, 0.0)
     }
     #[cfg(not(interp_tail_calls))]
     {
         let mut ip = ip;
         let mut regs = regs;
         loop {
-            ip = handler(ip)(ctx, ip, regs, mem, len, ctx.acc);
+            ip = handler(ip)(ctx, ip, regs, mem, len, ctx.acc.0, ctx.acc.1);
             // A call or return moves the frame base.
             // SAFETY: `fp` is within the stack (see `call` and `ret`).
             regs = unsafe { ctx.stack.add(ctx.fp) };
@@ -182,12 +183,15 @@ fn handler(ip: *const Slot) -> Handler {
     unsafe { (*ip).handler }
 }
 
-/// The handler of `op`: the one of its variant, and for an [`Op::SimdR`] the one of its
-/// instruction.
+/// The handler of `op`: the one of its variant, for an [`Op::SimdR`] the one of its
+/// instruction and for a fused add-and-branch the one of its comparison.
 pub(super) fn handler_of(op: &Op) -> Handler {
     match *op {
         // `SimdOp` lists the instructions in the order `SIMD_HANDLERS` does.
         Op::SimdR { op, .. } => SIMD_HANDLERS[op as usize],
+        Op::AddImmBr { cmp, .. } => ADD_IMM_BR[cmp as usize],
+        Op::AddImmBrImm { cmp, .. } => ADD_IMM_BR_IMM[cmp as usize],
+        Op::AddBr { cmp, .. } => ADD_BR[cmp as usize],
         _ => HANDLERS[tag(op)],
     }
 }
@@ -234,17 +238,17 @@ pub(super) fn acc_plan(ops: &[Op], labels: &[bool]) -> Vec<(u8, bool)> {
 
 /// Goes on with the op at `$ip`: a tail call to its handler, or a return to [`run`]'s loop.
 macro_rules! next {
-    ($ctx:ident, $ip:expr, $regs:ident, $mem:ident, $len:ident, $acc:expr) => {{
+    ($ctx:ident, $ip:expr, $regs:ident, $mem:ident, $len:ident, $acc:expr, $facc:expr) => {{
         let ip: *const Slot = $ip;
-        let acc: u64 = $acc;
+        let (acc, facc): (u64, f64) = ($acc, $facc);
         #[cfg(interp_tail_calls)]
         {
-            return handler(ip)($ctx, ip, $regs, $mem, $len, acc);
+            return handler(ip)($ctx, ip, $regs, $mem, $len, acc, facc);
         }
         #[cfg(not(interp_tail_calls))]
         {
             let _ = ($regs, $mem, $len);
-            $ctx.acc = acc;
+            $ctx.acc = (acc, facc);
             return ip;
         }
     }};
@@ -256,16 +260,16 @@ macro_rules! next {
 /// predicted branch rather than a `cmov`, which would make the next op's fetch wait for
 /// `$cond`'s operands (a dependency through every loop iteration).
 macro_rules! branch {
-    ($ctx:ident, $cond:expr, $target:expr, $ip:ident, $regs:ident, $mem:ident, $len:ident, $acc:ident) => {{
+    ($ctx:ident, $cond:expr, $target:expr, $ip:ident, $regs:ident, $mem:ident, $len:ident, $acc:ident, $facc:ident) => {{
         if $cond {
             #[cfg(interp_tail_calls)]
             // SAFETY: an empty block: it reads and writes nothing.
             unsafe {
                 std::arch::asm!("", options(nomem, nostack, preserves_flags));
             }
-            next!($ctx, target!($ctx, $target), $regs, $mem, $len, $acc)
+            next!($ctx, target!($ctx, $target), $regs, $mem, $len, $acc, $facc)
         } else {
-            next!($ctx, step!($ip), $regs, $mem, $len, $acc)
+            next!($ctx, step!($ip), $regs, $mem, $len, $acc, $facc)
         }
     }};
 }
@@ -349,9 +353,9 @@ macro_rules! set_reg {
 /// handler's accumulator form), else from its register. The accumulator then holds what the op
 /// before wrote to that register, in the same form.
 macro_rules! operand {
-    ($ctx:ident, $regs:ident, $acc:ident, $t:ty, $r:expr, $from_acc:expr) => {
+    ($ctx:ident, $regs:ident, $acc:expr, $t:ty, $r:expr, $from_acc:expr) => {
         if $from_acc {
-            <$t as Cell>::from_cell($acc)
+            <$t as Acc>::get($acc.0, $acc.1)
         } else {
             reg!($ctx, $regs, $t, $r)
         }
@@ -359,13 +363,35 @@ macro_rules! operand {
 }
 
 /// Writes `$v` to register `$r` and evaluates to the accumulator to go on with: the value's
-/// cell when `$out`, else `$acc` unchanged.
+/// cell when `$out` (in both halves), else `$acc` unchanged.
 macro_rules! result {
-    ($ctx:ident, $regs:ident, $acc:ident, $r:expr, $v:expr, $out:expr) => {{
+    ($ctx:ident, $regs:ident, $acc:expr, $r:expr, $v:expr, $out:expr) => {{
         let v: u64 = Cell::to_cell($v);
         set_reg!($ctx, $regs, $r, v);
-        if $out { v } else { $acc }
+        if $out { (v, f64::from_bits(v)) } else { $acc }
     }};
+}
+
+/// How an operand is read from the accumulator: an `f64` from its floating-point half, any
+/// other type from its integer half (both hold the cell of the op before).
+trait Acc: Cell {
+    #[inline(always)]
+    fn get(acc: u64, _: f64) -> Self {
+        Self::from_cell(acc)
+    }
+}
+
+impl Acc for u32 {}
+impl Acc for i32 {}
+impl Acc for u64 {}
+impl Acc for i64 {}
+impl Acc for f32 {}
+
+impl Acc for f64 {
+    #[inline(always)]
+    fn get(_: u64, facc: f64) -> Self {
+        facc
+    }
 }
 
 /// The instance of the generic handler `$f` for the accumulator form `$in` (one of the
@@ -421,7 +447,15 @@ macro_rules! mem0 {
 }
 
 /// The handler of every op that is not a register op: leaves the threaded code.
-fn stop(ctx: &mut Fast, ip: *const Slot, _: *mut u64, _: *mut u8, _: usize, _: u64) -> *const Slot {
+fn stop(
+    ctx: &mut Fast,
+    ip: *const Slot,
+    _: *mut u64,
+    _: *mut u8,
+    _: usize,
+    _: u64,
+    _: f64,
+) -> *const Slot {
     ctx.stopped = true;
     ip
 }
@@ -433,10 +467,11 @@ fn copy(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, Copy { dst, src });
     set_reg!(ctx, regs, dst, reg!(ctx, regs, u64, src));
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn constant(
@@ -446,10 +481,11 @@ fn constant(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, Const { dst, bits });
     set_reg!(ctx, regs, dst, bits);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn jump(
@@ -459,8 +495,17 @@ fn jump(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
-    next!(ctx, target!(ctx, payload!(ip, Jump)), regs, mem, len, acc)
+    next!(
+        ctx,
+        target!(ctx, payload!(ip, Jump)),
+        regs,
+        mem,
+        len,
+        acc,
+        facc
+    )
 }
 
 fn br_if_non_zero<const IN: u8>(
@@ -470,17 +515,19 @@ fn br_if_non_zero<const IN: u8>(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, BrIfNonZero { cond, target });
     branch!(
         ctx,
-        operand!(ctx, regs, acc, u32, cond, IN == 1) != 0,
+        operand!(ctx, regs, (acc, facc), u32, cond, IN == 1) != 0,
         target,
         ip,
         regs,
         mem,
         len,
-        acc
+        acc,
+        facc
     )
 }
 
@@ -491,17 +538,19 @@ fn br_if_zero<const IN: u8>(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, BrIfZero { cond, target });
     branch!(
         ctx,
-        operand!(ctx, regs, acc, u32, cond, IN == 1) == 0,
+        operand!(ctx, regs, (acc, facc), u32, cond, IN == 1) == 0,
         target,
         ip,
         regs,
         mem,
         len,
-        acc
+        acc,
+        facc
     )
 }
 
@@ -515,10 +564,21 @@ macro_rules! br_and {
             mem: *mut u8,
             len: usize,
             acc: u64,
+            facc: f64,
         ) -> *const Slot {
             fields!(ip, $variant { a, b, target });
             let bits = reg!(ctx, regs, u32, a) & reg!(ctx, regs, u32, b);
-            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len, acc)
+            branch!(
+                ctx,
+                (bits == 0) == $zero,
+                target,
+                ip,
+                regs,
+                mem,
+                len,
+                acc,
+                facc
+            )
         }
     };
     ($name:ident, $variant:ident imm, $zero:literal) => {
@@ -529,10 +589,21 @@ macro_rules! br_and {
             mem: *mut u8,
             len: usize,
             acc: u64,
+            facc: f64,
         ) -> *const Slot {
             fields!(ip, $variant { a, imm, target });
             let bits = reg!(ctx, regs, u32, a) & imm as u32;
-            branch!(ctx, (bits == 0) == $zero, target, ip, regs, mem, len, acc)
+            branch!(
+                ctx,
+                (bits == 0) == $zero,
+                target,
+                ip,
+                regs,
+                mem,
+                len,
+                acc,
+                facc
+            )
         }
     };
 }
@@ -548,13 +619,14 @@ fn br_table<const IN: u8>(
     mem: *mut u8,
     size: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, BrTableAt { index, start, len });
     let (n, len) = (len, size);
-    let i = operand!(ctx, regs, acc, u32, index, IN == 1).min(n - 1);
+    let i = operand!(ctx, regs, (acc, facc), u32, index, IN == 1).min(n - 1);
     // SAFETY: `start + i` is one of this `br_table`'s entries of the body's branch table.
     let t = unsafe { (*ctx.br_targets.add((start + i) as usize)).target };
-    next!(ctx, target!(ctx, t), regs, mem, len, acc)
+    next!(ctx, target!(ctx, t), regs, mem, len, acc, facc)
 }
 
 fn select(
@@ -564,12 +636,13 @@ fn select(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     let at = payload!(ip, Select);
     if reg!(ctx, regs, u32, at + 2) == 0 {
         set_reg!(ctx, regs, at, reg!(ctx, regs, u64, at + 1));
     }
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn global_get(
@@ -579,12 +652,13 @@ fn global_get(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, GlobalGet { dst, global });
     // SAFETY: the translator resolved `global` to the address of a global of the store.
     let v = unsafe { (*ctx.globals.add(global as usize)).value };
     set_reg!(ctx, regs, dst, v as u64);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn global_set(
@@ -594,12 +668,13 @@ fn global_set(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, GlobalSet { src, global });
     let v = reg!(ctx, regs, u64, src);
     // SAFETY: as in `global_get`.
     unsafe { (*ctx.globals.add(global as usize)).value = u128::from(v) };
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 /// Calls a wasm function of the same memory (anything else, and a call that would exhaust
@@ -611,6 +686,7 @@ fn call(
     mem: *mut u8,
     len: usize,
     _: u64,
+    _: f64,
 ) -> *const Slot {
     fields!(ip, Call { func, top });
     enter_callee(ctx, ip, func, top, regs, mem, len)
@@ -624,6 +700,7 @@ fn call_indirect(
     mem: *mut u8,
     len: usize,
     _: u64,
+    _: f64,
 ) -> *const Slot {
     fields!(ip, CallIndirect { sig, table, top });
     // An `i32` index is a zero-extended cell, so one `u64` read serves table64 too.
@@ -658,7 +735,7 @@ fn enter_callee(
     len: usize,
 ) -> *const Slot {
     let Some(FuncInst::Wasm { code: c, .. }) = ctx.funcs.get(func as usize) else {
-        return stop(ctx, ip, regs, mem, len, 0);
+        return stop(ctx, ip, regs, mem, len, 0, 0.0);
     };
     let sp = ctx.fp + top as usize;
     let new_fp = sp - c.params as usize;
@@ -669,7 +746,7 @@ fn enter_callee(
         || frames.len() + 1 >= ctx.max_depth
         || new_fp + c.max_height as usize > ctx.stack_len
     {
-        return stop(ctx, ip, regs, mem, len, 0);
+        return stop(ctx, ip, regs, mem, len, 0, 0.0);
     }
     frames.push(Frame {
         code: ctx.code,
@@ -689,7 +766,7 @@ fn enter_callee(
     ctx.regs_len = ctx.stack_len - new_fp;
     // SAFETY: as above, the callee's frame is within the stack.
     let regs = unsafe { ctx.stack.add(new_fp) };
-    next!(ctx, ctx.ops, regs, mem, len, 0)
+    next!(ctx, ctx.ops, regs, mem, len, 0, 0.0)
 }
 
 /// Returns to a caller of the same memory (the entry frame's return, and a return to another
@@ -701,12 +778,13 @@ fn ret(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     let from = payload!(ip, Return) as usize;
     // SAFETY: as in `call`.
     let frames = unsafe { &mut *ctx.frames };
     let Some(f) = frames.pop_if(|f| f.code.memory == ctx.mem) else {
-        return stop(ctx, ip, regs, mem, len, acc);
+        return stop(ctx, ip, regs, mem, len, acc, facc);
     };
     let n = ctx.code.results as usize;
     // Usually one cell or none, moving down: a loop beats a `memmove` call.
@@ -718,7 +796,7 @@ fn ret(
     ctx.regs_len = ctx.stack_len - f.fp;
     // SAFETY: the caller's frame base is within the stack.
     let regs = unsafe { ctx.stack.add(f.fp) };
-    next!(ctx, f.ip, regs, mem, len, acc)
+    next!(ctx, f.ip, regs, mem, len, acc, facc)
 }
 
 fn set_sp(
@@ -728,9 +806,10 @@ fn set_sp(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     ctx.sp = ctx.fp + payload!(ip, SetSp) as usize;
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn simd(
@@ -740,9 +819,10 @@ fn simd(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     ctx.sp = simd::exec(payload!(ip, Simd), stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn simd_lane(
@@ -752,10 +832,11 @@ fn simd_lane(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, SimdLane { op, lane });
     ctx.sp = simd::exec_lane(op, lane, stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn simd_mem(
@@ -765,6 +846,7 @@ fn simd_mem(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, SimdMem { op, lane, offset });
     let data = mem0!(mem, len);
@@ -773,14 +855,29 @@ fn simd_mem(
         ip,
         simd::exec_mem(op, lane, offset.into(), data, stack!(ctx), ctx.sp)
     );
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 /// Reads the `v128` in registers `$r` (low half) and `$r + 1`.
+///
+/// On a little-endian host it is one 16-byte load (into a vector register, where the lane
+/// operations want it): the pair was written by one 16-byte store (`set_reg2!`), from which it
+/// is forwarded.
 macro_rules! reg2 {
     ($ctx:ident, $regs:ident, $r:expr) => {{
         let r = $r as usize;
-        u128::from(reg!($ctx, $regs, u64, r)) | (u128::from(reg!($ctx, $regs, u64, r + 1)) << 64)
+        #[cfg(target_endian = "little")]
+        {
+            debug_assert!(r + 1 < $ctx.regs_len, "register {} out of the stack", r + 1);
+            // SAFETY: as for `reg!`, for both cells; a little-endian `u128` is its low half
+            // then its high half, the cells' order.
+            unsafe { $regs.add(r).cast::<u128>().read_unaligned() }
+        }
+        #[cfg(not(target_endian = "little"))]
+        {
+            u128::from(reg!($ctx, $regs, u64, r))
+                | (u128::from(reg!($ctx, $regs, u64, r + 1)) << 64)
+        }
     }};
 }
 
@@ -812,10 +909,11 @@ fn copy2(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, Copy2 { dst, src });
     set_reg2!(ctx, regs, dst, reg2!(ctx, regs, src));
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 macro_rules! define_simd_handlers {
@@ -828,12 +926,12 @@ macro_rules! define_simd_handlers {
         mod simd_handlers {
             use super::*;
             $(
-                pub(super) fn $op(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(super) fn $op(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, SimdR { op, dst, a, b, c });
                     let _ = op;
                     let (a, b, c) = (reg2!(ctx, regs, a), reg2!(ctx, regs, b), reg2!(ctx, regs, c));
                     set_reg2!(ctx, regs, dst, simd::apply_inline(a, b, c, SimdOp::$op));
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             )*
         }
@@ -848,11 +946,12 @@ fn simd_test_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, SimdTestR { op, dst, a });
     let r = simd::apply(reg2!(ctx, regs, a), 0, 0, op);
     set_reg!(ctx, regs, dst, r as u64);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn simd_extract_r(
@@ -862,11 +961,12 @@ fn simd_extract_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, SimdExtractR { op, lane, dst, a });
     let r = simd::lane_op(op, lane, reg2!(ctx, regs, a), 0);
     set_reg!(ctx, regs, dst, r as u64);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn simd_replace_r(
@@ -876,6 +976,7 @@ fn simd_replace_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(
         ip,
@@ -889,7 +990,7 @@ fn simd_replace_r(
     );
     let r = simd::lane_op(op, lane, reg2!(ctx, regs, a), reg!(ctx, regs, u64, x));
     set_reg2!(ctx, regs, dst, r);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn v128_const_r(
@@ -899,12 +1000,13 @@ fn v128_const_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, V128ConstR { dst, index });
     // SAFETY: the translator made the index one of the body's `v128` immediates.
     let v = unsafe { *ctx.v128_consts.add(index as usize) };
     set_reg2!(ctx, regs, dst, v);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn shuffle_r(
@@ -914,13 +1016,14 @@ fn shuffle_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, ShuffleR { dst, a, b, lanes });
     // SAFETY: as in `v128_const_r`.
     let lanes = unsafe { *ctx.v128_consts.add(lanes as usize) };
     let r = simd::shuffle(reg2!(ctx, regs, a), reg2!(ctx, regs, b), lanes);
     set_reg2!(ctx, regs, dst, r);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn v128_load_r(
@@ -930,12 +1033,13 @@ fn v128_load_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(ip, V128LoadR { dst, addr, offset });
     let addr = reg!(ctx, regs, u32, addr);
     let bytes = tri!(ctx, ip, memory::load::<16>(mem0!(mem, len), addr, offset));
     set_reg2!(ctx, regs, dst, u128::from_le_bytes(bytes));
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn v128_store_r(
@@ -945,6 +1049,7 @@ fn v128_store_r(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     fields!(
         ip,
@@ -963,7 +1068,7 @@ fn v128_store_r(
         ip,
         memory::store::<16>(mem0!(mem, len), addr, offset, bytes)
     );
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn v128_const(
@@ -973,12 +1078,13 @@ fn v128_const(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     let i = payload!(ip, V128Const) as usize;
     // SAFETY: the translator made the index one of the body's `v128` immediates.
     let v = unsafe { *ctx.v128_consts.add(i) };
     ctx.sp = stack2::push(stack!(ctx), ctx.sp, v);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn shuffle(
@@ -988,12 +1094,13 @@ fn shuffle(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     let i = payload!(ip, I8x16Shuffle) as usize;
     // SAFETY: as in `v128_const`.
     let lanes = unsafe { *ctx.v128_consts.add(i) };
     ctx.sp = stack2::shuffle2(stack!(ctx), ctx.sp, lanes);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn select2(
@@ -1003,9 +1110,10 @@ fn select2(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     ctx.sp = stack2::select(stack!(ctx), ctx.sp);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn global_get2(
@@ -1015,12 +1123,13 @@ fn global_get2(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     let g = payload!(ip, GlobalGet2) as usize;
     // SAFETY: the translator resolved the global to the address of a global of the store.
     let v = unsafe { (*ctx.globals.add(g)).value };
     ctx.sp = stack2::push(stack!(ctx), ctx.sp, v);
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 fn global_set2(
@@ -1030,13 +1139,14 @@ fn global_set2(
     mem: *mut u8,
     len: usize,
     acc: u64,
+    facc: f64,
 ) -> *const Slot {
     let (v, sp) = stack2::pop(stack!(ctx), ctx.sp);
     ctx.sp = sp;
     let g = payload!(ip, GlobalSet2) as usize;
     // SAFETY: as in `global_get2`.
     unsafe { (*ctx.globals.add(g)).value = v };
-    next!(ctx, step!(ip), regs, mem, len, acc)
+    next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
 /// The tag of an op (`Op` is `repr(u16)`), below `TABLE_LEN`.
@@ -1067,122 +1177,146 @@ macro_rules! define_handlers {
             use super::*;
             $(pub(super) mod $bi {
                 use super::*;
-                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $bi { dst, a, b });
-                    let ($bi_a, $bi_b) = (operand!(ctx, regs, acc, $bi_t, a, IN == 1), operand!(ctx, regs, acc, $bi_t, b, IN == 2));
-                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $bi_k, $bi_e), OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let ($bi_a, $bi_b) = (operand!(ctx, regs, (acc, facc), $bi_t, a, IN == 1), operand!(ctx, regs, (acc, facc), $bi_t, b, IN == 2));
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, value!(ctx, ip, $bi_k, $bi_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $bi_imm { dst, a, imm });
-                    let ($bi_a, $bi_b) = (operand!(ctx, regs, acc, $bi_t, a, IN == 1), i64::from(imm) as $bi_t);
-                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $bi_k, $bi_e), OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let ($bi_a, $bi_b) = (operand!(ctx, regs, (acc, facc), $bi_t, a, IN == 1), i64::from(imm) as $bi_t);
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, value!(ctx, ip, $bi_k, $bi_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             })*
             $(pub(super) mod $c {
                 use super::*;
-                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $c { dst, a, b });
-                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), operand!(ctx, regs, acc, $c_t, b, IN == 2));
-                    let acc = result!(ctx, regs, acc, dst, $c_e, OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, (acc, facc), $c_t, a, IN == 1), operand!(ctx, regs, (acc, facc), $c_t, b, IN == 2));
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $c_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $c_imm { dst, a, imm });
-                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), i64::from(imm) as $c_t);
-                    let acc = result!(ctx, regs, acc, dst, $c_e, OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, (acc, facc), $c_t, a, IN == 1), i64::from(imm) as $c_t);
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $c_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn br<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn br<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $c_br { a, b, target });
-                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), operand!(ctx, regs, acc, $c_t, b, IN == 2));
-                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, (acc, facc), $c_t, a, IN == 1), operand!(ctx, regs, (acc, facc), $c_t, b, IN == 2));
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn bri<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn add_imm_br(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, AddImmBr { x, imm, b, cmp, target });
+                    let _ = cmp;
+                    let v = reg!(ctx, regs, u32, x).wrapping_add(imm as u32);
+                    set_reg!(ctx, regs, x, v);
+                    let ($c_a, $c_b) = (<$c_t as Cell>::from_cell(u64::from(v)), reg!(ctx, regs, $c_t, b));
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn add_imm_br_imm(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, AddImmBrImm { x, imm, cmp, k, target });
+                    let _ = cmp;
+                    let v = reg!(ctx, regs, u32, x).wrapping_add(imm as u32);
+                    set_reg!(ctx, regs, x, v);
+                    let ($c_a, $c_b) = (<$c_t as Cell>::from_cell(u64::from(v)), <$c_t as Cell>::from_cell(u64::from(k as u32)));
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn add_br(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, AddBr { x, c, b, cmp, target });
+                    let _ = cmp;
+                    let v = reg!(ctx, regs, u32, x).wrapping_add(reg!(ctx, regs, u32, c));
+                    set_reg!(ctx, regs, x, v);
+                    let ($c_a, $c_b) = (<$c_t as Cell>::from_cell(u64::from(v)), reg!(ctx, regs, $c_t, b));
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn bri<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $c_bri { a, imm, target });
-                    let ($c_a, $c_b) = (operand!(ctx, regs, acc, $c_t, a, IN == 1), i64::from(imm) as $c_t);
-                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc)
+                    let ($c_a, $c_b) = (operand!(ctx, regs, (acc, facc), $c_t, a, IN == 1), i64::from(imm) as $c_t);
+                    branch!(ctx, $c_e, target, ip, regs, mem, len, acc, facc)
                 }
             })*
             $(pub(super) mod $b {
                 use super::*;
-                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $b { dst, a, b });
-                    let ($b_a, $b_b) = (operand!(ctx, regs, acc, $b_t, a, IN == 1), operand!(ctx, regs, acc, $b_t, b, IN == 2));
-                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $b_k, $b_e), OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let ($b_a, $b_b) = (operand!(ctx, regs, (acc, facc), $b_t, a, IN == 1), operand!(ctx, regs, (acc, facc), $b_t, b, IN == 2));
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, value!(ctx, ip, $b_k, $b_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             })*
             $(pub(super) mod $u {
                 use super::*;
-                pub(in super::super) fn r<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn r<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $u { dst, a });
-                    let $u_a = operand!(ctx, regs, acc, $u_t, a, IN == 1);
-                    let acc = result!(ctx, regs, acc, dst, value!(ctx, ip, $u_k, $u_e), OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let $u_a = operand!(ctx, regs, (acc, facc), $u_t, a, IN == 1);
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, value!(ctx, ip, $u_k, $u_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             })*
             $(pub(super) mod $l {
                 use super::*;
-                pub(in super::super) fn r<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn r<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $l { dst, addr, offset });
-                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
-                    let acc = result!(ctx, regs, acc, dst, $l_e, OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn idx<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn idx<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $l_idx { dst, base, index, offset });
-                    let addr = operand!(ctx, regs, acc, u32, base, IN == 1).wrapping_add(operand!(ctx, regs, acc, u32, index, IN == 2));
+                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(operand!(ctx, regs, (acc, facc), u32, index, IN == 2));
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
-                    let acc = result!(ctx, regs, acc, dst, $l_e, OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $l_add { addr, dst, imm, offset });
-                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1).wrapping_add(imm as u32);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1).wrapping_add(imm as u32);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
-                    let acc = result!(ctx, regs, acc, dst, $l_e, OUT);
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             })*
             $(pub(super) mod $s {
                 use super::*;
-                pub(in super::super) fn rr<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn rr<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $s { addr, value, offset });
-                    let $s_v = operand!(ctx, regs, acc, $s_t, value, IN == 2);
-                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1);
+                    let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 2);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn ri<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn ri<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $s_imm { addr, imm, offset });
                     let $s_v = i64::from(imm) as $s_t;
-                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn rr_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn rr_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $s_idx { base, index, value, offset });
-                    let $s_v = operand!(ctx, regs, acc, $s_t, value, IN == 3);
-                    let addr = operand!(ctx, regs, acc, u32, base, IN == 1).wrapping_add(operand!(ctx, regs, acc, u32, index, IN == 2));
+                    let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 3);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(operand!(ctx, regs, (acc, facc), u32, index, IN == 2));
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn ri_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn ri_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $s_imm_idx { base, index, imm, offset });
                     let $s_v = i64::from(imm) as $s_t;
-                    let addr = operand!(ctx, regs, acc, u32, base, IN == 1).wrapping_add(operand!(ctx, regs, acc, u32, index, IN == 2));
+                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(operand!(ctx, regs, (acc, facc), u32, index, IN == 2));
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
-                pub(in super::super) fn add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64) -> *const Slot {
+                pub(in super::super) fn add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $s_add { addr, value, imm, offset });
-                    let $s_v = operand!(ctx, regs, acc, $s_t, value, IN == 2);
-                    let addr = operand!(ctx, regs, acc, u32, addr, IN == 1).wrapping_add(imm as u32);
+                    let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 2);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1).wrapping_add(imm as u32);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
-                    next!(ctx, step!(ip), regs, mem, len, acc)
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             })*
         }
@@ -1223,6 +1357,12 @@ macro_rules! define_handlers {
                 _ => return None,
             })
         }
+
+        /// The handlers of the fused add-and-branch ops, in [`Cmp`]'s order (the same as
+        /// the table's).
+        static ADD_IMM_BR: [Handler; [$(Cmp::$c),*].len()] = [$(handlers::$c::add_imm_br),*];
+        static ADD_IMM_BR_IMM: [Handler; [$(Cmp::$c),*].len()] = [$(handlers::$c::add_imm_br_imm),*];
+        static ADD_BR: [Handler; [$(Cmp::$c),*].len()] = [$(handlers::$c::add_br),*];
 
         /// The handler of each op tag.
         static HANDLERS: [Handler; TABLE_LEN] = {

@@ -994,6 +994,7 @@ impl Translator<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::code::Cmp;
     use super::super::simd::SimdOp;
     use super::super::{Config, FuncInst, Linker, Store, Val};
     use super::*;
@@ -1224,6 +1225,123 @@ mod tests {
             let got = store.call(i, "f", &[Val::I32(x as i32)]).unwrap();
             assert_eq!(got, [Val::I32(l as i32)], "f({x})");
         }
+    }
+
+    #[test]
+    fn a_loop_increment_is_fused_into_its_branch_unless_a_label_separates_them() {
+        let wat = r#"(module
+            (func (export "imm") (param i32 i32) (result i32)
+                (loop
+                    (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                    (br_if 0 (i32.lt_u (local.get 0) (local.get 1))))
+                (local.get 0))
+            (func (export "k") (param i32) (result i32) (local i32)
+                (loop
+                    (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                    (local.set 0 (i32.add (local.get 0) (i32.const -7)))
+                    (br_if 0 (i32.gt_s (local.get 0) (i32.const 10))))
+                (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 1000))))
+            (func (export "cell") (param i32 i32 i32) (result i32)
+                (loop
+                    (local.set 0 (i32.add (local.get 1) (local.get 0)))
+                    (br_if 0 (i32.le_s (local.get 0) (local.get 2))))
+                (local.get 0))
+            (func (export "label") (param i32 i32) (result i32)
+                (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                (block (br_if 0 (i32.ne (local.get 0) (local.get 1))) (local.set 0 (i32.const 99)))
+                (local.get 0)))"#;
+        let mut store = Store::new(Config::default());
+        let i = store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        let ops = |f: usize| match &store.funcs[f] {
+            FuncInst::Wasm { code, .. } => code.ops(),
+            FuncInst::Host { .. } => panic!("not a wasm function"),
+        };
+        let (imm, k, cell, label) = (ops(0), ops(1), ops(2), ops(3));
+        let target = 0;
+        assert_eq!(
+            imm[0],
+            Op::AddImmBr {
+                x: 0,
+                imm: 3,
+                b: 1,
+                cmp: Cmp::I32LtU,
+                target
+            },
+            "{imm:?}"
+        );
+        assert_eq!(
+            k[1],
+            Op::AddImmBrImm {
+                x: 0,
+                imm: -7,
+                cmp: Cmp::I32GtS,
+                k: 10,
+                target
+            },
+            "{k:?}"
+        );
+        assert_eq!(
+            cell[0],
+            Op::AddBr {
+                x: 0,
+                c: 1,
+                b: 2,
+                cmp: Cmp::I32LeS,
+                target
+            },
+            "{cell:?}"
+        );
+        // The block's label sits between the add and the branch: they stay apart.
+        assert_eq!(
+            label[0],
+            Op::I32AddImm {
+                dst: 0,
+                a: 0,
+                imm: 3
+            },
+            "{label:?}"
+        );
+        assert!(
+            matches!(label[1], Op::BrI32Ne { a: 0, b: 1, .. }),
+            "{label:?}"
+        );
+
+        let _ = i;
+        // The threaded handlers run them, and with fuel the interpreter loop does.
+        for fuel in [None, Some(1 << 40)] {
+            let mut store = Store::new(Config {
+                fuel,
+                ..Config::default()
+            });
+            let i = store
+                .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+                .unwrap();
+            let mut call = |f: &str, args: &[i32]| {
+                let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
+                match store.call(i, f, &args).unwrap()[..] {
+                    [Val::I32(r)] => r,
+                    ref r => panic!("{f} with fuel {fuel:?}: {r:?}"),
+                }
+            };
+            check_fused_loops(&mut call);
+        }
+    }
+
+    fn check_fused_loops(call: &mut impl FnMut(&str, &[i32]) -> i32) {
+        // Unsigned compare after a wrapping add: from -5 (0xffff_fffb) the first add wraps
+        // to -2, not below 10 unsigned, so one iteration.
+        assert_eq!(call("imm", &[-5, 10]), -2);
+        assert_eq!(call("imm", &[0, 10]), 12);
+        // 100 - 7n <= 10 first at n = 13.
+        assert_eq!(call("k", &[100]), 9 + 13 * 1000);
+        assert_eq!(call("k", &[-50]), -57 + 1000);
+        assert_eq!(call("cell", &[1, 5, 20]), 21);
+        // MAX + MAX wraps to -2, which is <= 0; -2 + MAX is not.
+        assert_eq!(call("cell", &[i32::MAX, i32::MAX, 0]), i32::MAX - 2);
+        assert_eq!(call("label", &[1, 4]), 99);
+        assert_eq!(call("label", &[1, 5]), 4);
     }
 
     #[test]

@@ -27,7 +27,7 @@
 //! materialized and, when register ops have moved the height since the stack pointer was last
 //! right, an [`Op::SetSp`] puts it there (see [`Translator::sync`]).
 
-use super::super::code::for_each_numeric;
+use super::super::code::{Cmp, for_each_numeric};
 use super::{Op, Translator};
 use wasmparser::{MemArg, Operator};
 
@@ -204,13 +204,58 @@ macro_rules! define_lookup {
                 | Op::BrI32AndImmZero { target, .. }
                 | Op::BrIf { target, .. }
                 | Op::BrOnNull { target, .. }
-                | Op::BrOnNonNull { target, .. } => Some(target),
+                | Op::BrOnNonNull { target, .. }
+                | Op::AddImmBr { target, .. }
+                | Op::AddImmBrImm { target, .. }
+                | Op::AddBr { target, .. } => Some(target),
                 _ => None,
             }
         }
     };
 }
 for_each_numeric!(define_lookup());
+
+/// The fused op of an in-place `i32` add `add` (`x += imm` or `x += c`) followed by the
+/// compare-and-branch `branch` on `x` (as its first operand), when the cells fit 16 bits and
+/// the immediate 16 bits.
+fn add_branch_form(add: Op, branch: Op) -> Option<Op> {
+    let (cmp, a, second) = Cmp::of_i32_branch(&branch)?;
+    let target = *target_mut(&mut branch.clone())?;
+    let cell = |c: u32| u16::try_from(c).ok();
+    match add {
+        Op::I32AddImm { dst, a: src, imm } if dst == src && dst == a => {
+            let (x, imm) = (cell(dst)?, i16::try_from(imm).ok()?);
+            Some(match second {
+                Ok(b) => Op::AddImmBr {
+                    x,
+                    imm,
+                    b: cell(b)?,
+                    cmp,
+                    target,
+                },
+                Err(k) => Op::AddImmBrImm {
+                    x,
+                    imm,
+                    cmp,
+                    k,
+                    target,
+                },
+            })
+        }
+        Op::I32Add { dst, a: p, b: q } if dst == a && (p == dst || q == dst) => {
+            let c = if p == dst { q } else { p };
+            let b = second.ok()?;
+            Some(Op::AddBr {
+                x: cell(dst)?,
+                c: cell(c)?,
+                b: cell(b)?,
+                cmp,
+                target,
+            })
+        }
+        _ => None,
+    }
+}
 
 impl Translator<'_> {
     /// Appends `op`; returns its op index.
@@ -515,6 +560,14 @@ impl Translator<'_> {
         {
             self.ops[last] = fused;
             self.last = None;
+            // A loop's increment just before (no label between) goes into the branch too.
+            if last > self.fence
+                && let Some(with_add) = add_branch_form(self.ops[last - 1], fused)
+            {
+                self.ops.pop();
+                self.ops[last - 1] = with_add;
+                return last - 1;
+            }
             return last;
         }
         let cond = self.slot(pos);

@@ -609,16 +609,6 @@ pub struct Slot {
     pub(super) handler: threaded::Handler,
 }
 
-impl Slot {
-    /// The slot of `op`.
-    pub(super) fn new(op: Op) -> Self {
-        Slot {
-            op,
-            handler: threaded::handler_of(&op),
-        }
-    }
-}
-
 /// A translated function body.
 #[derive(Clone, Debug, Default)]
 pub struct FuncCode {

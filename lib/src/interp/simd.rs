@@ -168,24 +168,38 @@ macro_rules! lane_type {
             }
             #[inline(always)]
             fn split(v: u128) -> [$t; $n] {
-                const W: usize = size_of::<$u>();
-                let bytes = v.to_le_bytes();
-                std::array::from_fn(|i| {
-                    let mut lane = [0u8; W];
-                    lane.copy_from_slice(&bytes[i * W..(i + 1) * W]);
-                    let $y = <$u>::from_le_bytes(lane);
-                    $from
-                })
+                #[cfg(target_endian = "little")]
+                {
+                    bytemuck::cast(v)
+                }
+                #[cfg(not(target_endian = "little"))]
+                {
+                    const W: usize = size_of::<$u>();
+                    let bytes = v.to_le_bytes();
+                    std::array::from_fn(|i| {
+                        let mut lane = [0u8; W];
+                        lane.copy_from_slice(&bytes[i * W..(i + 1) * W]);
+                        let $y = <$u>::from_le_bytes(lane);
+                        $from
+                    })
+                }
             }
             #[inline(always)]
             fn join(lanes: [$t; $n]) -> u128 {
-                const W: usize = size_of::<$u>();
-                let mut bytes = [0u8; 16];
-                for (i, &$x) in lanes.iter().enumerate() {
-                    let bits: $u = $to;
-                    bytes[i * W..(i + 1) * W].copy_from_slice(&bits.to_le_bytes());
+                #[cfg(target_endian = "little")]
+                {
+                    bytemuck::cast(lanes)
                 }
-                u128::from_le_bytes(bytes)
+                #[cfg(not(target_endian = "little"))]
+                {
+                    const W: usize = size_of::<$u>();
+                    let mut bytes = [0u8; 16];
+                    for (i, &$x) in lanes.iter().enumerate() {
+                        let bits: $u = $to;
+                        bytes[i * W..(i + 1) * W].copy_from_slice(&bits.to_le_bytes());
+                    }
+                    u128::from_le_bytes(bytes)
+                }
             }
         }
     )*};

@@ -198,42 +198,54 @@ pub(super) fn handler_of(op: &Op) -> Handler {
 
 /// The slots of a body: each op with its handler, in its accumulator form (see [`acc_plan`]).
 pub(super) fn slots(ops: &[Op], labels: &[bool]) -> Box<[Slot]> {
-    let plan = acc_plan(ops, labels);
-    ops.iter()
-        .zip(plan)
-        .map(|(&op, (input, out))| {
-            let mut slot = Slot::new(op);
-            if (input != 0 || out)
-                && let Some((_, _, pick)) = acc_form(&op)
-            {
-                slot.handler = pick(input, out);
-            }
-            slot
-        })
-        .collect()
+    plan_slots(ops, labels, |_, _| {})
 }
 
 /// The accumulator form of each op (`IN`, `OUT`; see [`handlers`]): where an op's result
 /// feeds the op right after it, the first passes it in the accumulator and the second reads
 /// that operand there — unless the second is a label (`labels[i]`: some jump, `br_table`
 /// entry or catch goes to op `i`, so the op before it need not be the one that ran last).
-/// Otherwise the op before a consumer always ran just before it: it is a numeric op or a
-/// load, which goes on to the next op or traps.
+/// Otherwise the op before a consumer always ran just before it: it is a numeric op, a load, a
+/// copy or a constant, which goes on to the next op or traps.
+#[cfg(test)]
 pub(super) fn acc_plan(ops: &[Op], labels: &[bool]) -> Vec<(u8, bool)> {
     let mut plan = vec![(0, false); ops.len()];
-    let mut forms = ops.iter().map(acc_form);
-    let mut prev = forms.next().flatten();
-    for (i, form) in forms.enumerate().map(|(i, f)| (i + 1, f)) {
-        if let (Some((Some(dst), _, _)), Some((_, operands, _))) = (prev, form)
+    plan_slots(ops, labels, |i, form| plan[i] = form);
+    plan
+}
+
+/// An op's accumulator form: the cell its result goes to when it can pass it on (`None` for
+/// stores and branches), the cells it could take from the accumulator (the `IN` forms 1 to 3),
+/// and its handler for an `IN` and `OUT`.
+type AccForm = (Option<u32>, [Option<u32>; 3], fn(u8, bool) -> Handler);
+
+/// [`slots`], telling `plan` each op's accumulator form (the op before's is final once the
+/// next one is told).
+fn plan_slots(ops: &[Op], labels: &[bool], mut plan: impl FnMut(usize, (u8, bool))) -> Box<[Slot]> {
+    let mut slots: Vec<Slot> = Vec::with_capacity(ops.len());
+    // The op before: its accumulator form and the `IN` it reads with.
+    let mut prev: Option<AccForm> = None;
+    let mut prev_in = 0;
+    for (i, &op) in ops.iter().enumerate() {
+        let form = acc_form(&op);
+        let mut input = 0;
+        if let (Some((Some(dst), _, pick)), Some((_, operands, _))) = (prev, form)
             && !labels[i]
             && let Some(k) = operands.iter().position(|&c| c == Some(dst))
         {
-            plan[i - 1].1 = true;
-            plan[i].0 = k as u8 + 1;
+            input = k as u8 + 1;
+            slots[i - 1].handler = pick(prev_in, true);
+            plan(i - 1, (prev_in, true));
         }
-        prev = form;
+        let handler = match form {
+            Some((_, _, pick)) if input != 0 => pick(input, false),
+            _ => handler_of(&op),
+        };
+        slots.push(Slot { op, handler });
+        plan(i, (input, false));
+        (prev, prev_in) = (form, input);
     }
-    plan
+    slots.into_boxed_slice()
 }
 
 /// Goes on with the op at `$ip`: a tail call to its handler, or a return to [`run`]'s loop.
@@ -460,7 +472,7 @@ fn stop(
     ip
 }
 
-fn copy(
+fn copy<const IN: u8, const OUT: bool>(
     ctx: &mut Fast,
     ip: *const Slot,
     regs: *mut u64,
@@ -470,11 +482,12 @@ fn copy(
     facc: f64,
 ) -> *const Slot {
     fields!(ip, Copy { dst, src });
-    set_reg!(ctx, regs, dst, reg!(ctx, regs, u64, src));
+    let v = operand!(ctx, regs, (acc, facc), u64, src, IN == 1);
+    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, v, OUT);
     next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
-fn constant(
+fn constant<const IN: u8, const OUT: bool>(
     ctx: &mut Fast,
     ip: *const Slot,
     regs: *mut u64,
@@ -484,7 +497,7 @@ fn constant(
     facc: f64,
 ) -> *const Slot {
     fields!(ip, Const { dst, bits });
-    set_reg!(ctx, regs, dst, bits);
+    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, bits, OUT);
     next!(ctx, step!(ip), regs, mem, len, acc, facc)
 }
 
@@ -1321,11 +1334,8 @@ macro_rules! define_handlers {
             })*
         }
 
-        /// The accumulator form of a numeric op (see [`handlers`]): the cell its result goes
-        /// to when it can pass it on (`None` for stores and branches), the cells it could
-        /// take from the accumulator (the `IN` forms 1 to 3), and its handler for an `IN` and
-        /// `OUT`.
-        pub(super) fn acc_form(op: &Op) -> Option<(Option<u32>, [Option<u32>; 3], fn(u8, bool) -> Handler)> {
+        /// The accumulator form ([`AccForm`]) of an op that has one (see [`handlers`]).
+        pub(super) fn acc_form(op: &Op) -> Option<AccForm> {
             Some(match *op {
                 $(
                     Op::$bi { dst, a, b } => (Some(u32::from(dst)), [Some(u32::from(a)), Some(u32::from(b)), None], |i, o| { use handlers::$bi::rr as f; pick!(f, i, o, 0 1 2) }),
@@ -1351,6 +1361,8 @@ macro_rules! define_handlers {
                     Op::$s_imm_idx { base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::ri_idx as f; pick!(f, i, 0 1 2) }),
                     Op::$s_add { addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::add as f; pick!(f, i, 0 1 2) }),
                 )*
+                Op::Copy { dst, src } => (Some(dst), [Some(src), None, None], |i, o| { use copy as f; pick!(f, i, o, 0 1) }),
+                Op::Const { dst, .. } => (Some(dst), [None, None, None], |i, o| { use constant as f; pick!(f, i, o, 0) }),
                 Op::BrIfNonZero { cond, .. } => (None, [Some(u32::from(cond)), None, None], |i, _| { use br_if_non_zero as f; pick!(f, i, 0 1) }),
                 Op::BrIfZero { cond, .. } => (None, [Some(u32::from(cond)), None, None], |i, _| { use br_if_zero as f; pick!(f, i, 0 1) }),
                 Op::BrTableAt { index, .. } => (None, [Some(u32::from(index)), None, None], |i, _| { use br_table as f; pick!(f, i, 0 1) }),
@@ -1391,8 +1403,8 @@ macro_rules! define_handlers {
                 t[tag(&Op::$s_imm_idx { base: 0, index: 0, imm: 0, offset: 0 })] = handlers::$s::ri_idx::<0>;
                 t[tag(&Op::$s_add { addr: 0, value: 0, imm: 0, offset: 0 })] = handlers::$s::add::<0>;
             )*
-            t[tag(&Op::Copy { dst: 0, src: 0 })] = copy;
-            t[tag(&Op::Const { dst: 0, bits: 0 })] = constant;
+            t[tag(&Op::Copy { dst: 0, src: 0 })] = copy::<0, false>;
+            t[tag(&Op::Const { dst: 0, bits: 0 })] = constant::<0, false>;
             t[tag(&Op::Jump(0))] = jump;
             t[tag(&Op::BrIfNonZero { cond: 0, target: 0 })] = br_if_non_zero::<0>;
             t[tag(&Op::BrIfZero { cond: 0, target: 0 })] = br_if_zero::<0>;

@@ -265,6 +265,16 @@ fn run<const FUEL: bool>(
             unsafe { *regs.add(r) = v }
         }};
     }
+    macro_rules! add_branch {
+        ($x:expr, $step:expr, $cmp:expr, $b:expr, $target:expr) => {{
+            let v = reg!(u32, $x).wrapping_add($step);
+            set_reg!($x, v);
+            if $cmp.holds(v.into(), $b) {
+                jump!($target);
+            }
+            continue;
+        }};
+    }
     // The `v128` in cells `r` (low half) and `r + 1`.
     macro_rules! reg2 {
         ($r:expr) => {{
@@ -632,48 +642,29 @@ fn run<const FUEL: bool>(
                 sp = fp + h as usize;
                 continue;
             }
+            // A loop's increment and branch: `x += step`, then jump when `x cmp b` (`b` read
+            // after the add: it may be `x`).
             Op::AddImmBr {
                 x,
                 imm,
                 b,
                 cmp,
                 target,
-            } => {
-                let v = reg!(u32, x).wrapping_add(imm as u32);
-                set_reg!(x, v);
-                if cmp.holds(v.into(), reg!(u64, b)) {
-                    jump!(target);
-                }
-                continue;
-            }
+            } => add_branch!(x, imm as u32, cmp, reg!(u64, b), target),
             Op::AddImmBrImm {
                 x,
                 imm,
                 cmp,
                 k,
                 target,
-            } => {
-                let v = reg!(u32, x).wrapping_add(imm as u32);
-                set_reg!(x, v);
-                if cmp.holds(v.into(), (k as u32).into()) {
-                    jump!(target);
-                }
-                continue;
-            }
+            } => add_branch!(x, imm as u32, cmp, u64::from(k as u32), target),
             Op::AddBr {
                 x,
                 c,
                 b,
                 cmp,
                 target,
-            } => {
-                let v = reg!(u32, x).wrapping_add(reg!(u32, c));
-                set_reg!(x, v);
-                if cmp.holds(v.into(), reg!(u64, b)) {
-                    jump!(target);
-                }
-                continue;
-            }
+            } => add_branch!(x, reg!(u32, c), cmp, reg!(u64, b), target),
             Op::Jump(t) => {
                 jump!(t);
                 continue;

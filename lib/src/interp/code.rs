@@ -273,15 +273,15 @@ macro_rules! define_op {
             $($u { dst: u32, a: u32 },)*
             $(
                 $l { dst: u32, addr: u32, offset: u32 },
-                $l_idx { dst: u32, base: u16, index: u16, offset: u32 },
-                $l_add { addr: u16, dst: u32, imm: i32, offset: u32 },
+                $l_idx { scaled: bool, dst: u32, base: u16, index: u16, offset: u32 },
+                $l_add { addr: u16, dst: u16, scaled: bool, imm: i32, offset: u32 },
             )*
             $(
                 $s { addr: u32, value: u32, offset: u32 },
                 $s_imm { addr: u32, imm: i32, offset: u32 },
-                $s_idx { base: u16, index: u16, value: u32, offset: u32 },
-                $s_imm_idx { base: u16, index: u16, imm: i32, offset: u32 },
-                $s_add { addr: u16, value: u16, imm: i32, offset: u32 },
+                $s_idx { base: u16, index: u16, scaled: bool, value: u32, offset: u32 },
+                $s_imm_idx { base: u16, index: u16, scaled: bool, imm: i32, offset: u32 },
+                $s_add { addr: u16, value: u16, scaled: bool, imm: i32, offset: u32 },
             )*
 
             // ---- Core register ops: moves, control, calls. ----

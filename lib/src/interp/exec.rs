@@ -392,14 +392,15 @@ fn run<const FUEL: bool>(
                         set_reg!(dst, $l_e);
                         continue;
                     }
-                    Op::$l_idx { dst, base, index, offset } => {
-                        let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
+                    Op::$l_idx { scaled, dst, base, index, offset } => {
+                        let index = memory::index::<$l_n>(reg!(u32, index), scaled);
+                        let addr = reg!(u32, base).wrapping_add(index);
                         let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
                         set_reg!(dst, $l_e);
                         continue;
                     }
-                    Op::$l_add { addr, dst, imm, offset } => {
-                        let addr = reg!(u32, addr).wrapping_add(imm as u32);
+                    Op::$l_add { addr, dst, scaled, imm, offset } => {
+                        let addr = memory::index::<$l_n>(reg!(u32, addr), scaled).wrapping_add(imm as u32);
                         let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
                         set_reg!(dst, $l_e);
                         continue;
@@ -416,22 +417,25 @@ fn run<const FUEL: bool>(
                         tri!(memory::store(mem0!(), reg!(u32, addr), offset, $s_e));
                         continue;
                     }
-                    Op::$s_idx { base, index, value, offset } => {
+                    Op::$s_idx { base, index, scaled, value, offset } => {
                         let $s_v = reg!($s_t, value);
-                        let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
-                        tri!(memory::store(mem0!(), addr, offset, $s_e));
+                        let bytes = $s_e;
+                        let addr = reg!(u32, base).wrapping_add(memory::store_index(reg!(u32, index), scaled, &bytes));
+                        tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }
-                    Op::$s_imm_idx { base, index, imm, offset } => {
+                    Op::$s_imm_idx { base, index, scaled, imm, offset } => {
                         let $s_v = i64::from(imm) as $s_t;
-                        let addr = reg!(u32, base).wrapping_add(reg!(u32, index));
-                        tri!(memory::store(mem0!(), addr, offset, $s_e));
+                        let bytes = $s_e;
+                        let addr = reg!(u32, base).wrapping_add(memory::store_index(reg!(u32, index), scaled, &bytes));
+                        tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }
-                    Op::$s_add { addr, value, imm, offset } => {
+                    Op::$s_add { addr, value, scaled, imm, offset } => {
                         let $s_v = reg!($s_t, value);
-                        let addr = reg!(u32, addr).wrapping_add(imm as u32);
-                        tri!(memory::store(mem0!(), addr, offset, $s_e));
+                        let bytes = $s_e;
+                        let addr = memory::store_index(reg!(u32, addr), scaled, &bytes).wrapping_add(imm as u32);
+                        tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }
                 )*

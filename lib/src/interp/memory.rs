@@ -187,6 +187,24 @@ fn checked_range(offset: u64, len: u64, size: usize) -> Result<std::ops::Range<u
     }
 }
 
+/// The index of a `base + index` address, as its access of `N` bytes takes it: scaled by `N`
+/// (an `i32.shl` by log2 `N` fused into the access: `a[i]` of an array of `N`-byte elements)
+/// or not. Wraps as the `i32.shl` does.
+#[inline(always)]
+pub(crate) fn index<const N: usize>(index: u32, scaled: bool) -> u32 {
+    if scaled {
+        index << N.trailing_zeros()
+    } else {
+        index
+    }
+}
+
+/// [`index`] for a store of `bytes`.
+#[inline(always)]
+pub(crate) fn store_index<const N: usize>(index: u32, scaled: bool, _bytes: &[u8; N]) -> u32 {
+    self::index::<N>(index, scaled)
+}
+
 /// Reads `N` bytes at `addr + offset`.
 #[inline(always)]
 pub(crate) fn load<const N: usize>(

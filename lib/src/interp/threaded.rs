@@ -237,9 +237,10 @@ fn plan_slots(ops: &[Op], labels: &[bool], mut plan: impl FnMut(usize, (u8, bool
             slots[i - 1].handler = pick(prev_in, true);
             plan(i - 1, (prev_in, true));
         }
+        // An op with an accumulator form has its handler there (a scaled access's, for one).
         let handler = match form {
-            Some((_, _, pick)) if input != 0 => pick(input, false),
-            _ => handler_of(&op),
+            Some((_, _, pick)) => pick(input, false),
+            None => handler_of(&op),
         };
         slots.push(Slot { op, handler });
         plan(i, (input, false));
@@ -1280,15 +1281,32 @@ macro_rules! define_handlers {
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn idx<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $l_idx { dst, base, index, offset });
-                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(operand!(ctx, regs, (acc, facc), u32, index, IN == 2));
+                    idx_at::<IN, OUT, false>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn scaled_idx<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    idx_at::<IN, OUT, true>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                #[inline(always)]
+                fn idx_at<const IN: u8, const OUT: bool, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $l_idx { scaled, dst, base, index, offset });
+                    debug_assert_eq!(scaled, SCALED);
+                    let index = memory::index::<$l_n>(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(index);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
                     let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $l_add { addr, dst, imm, offset });
-                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1).wrapping_add(imm as u32);
+                    add_at::<IN, OUT, false>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn scaled_add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    add_at::<IN, OUT, true>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                #[inline(always)]
+                fn add_at<const IN: u8, const OUT: bool, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $l_add { addr, dst, scaled, imm, offset });
+                    debug_assert_eq!(scaled, SCALED);
+                    let addr = memory::index::<$l_n>(operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), SCALED).wrapping_add(imm as u32);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
                     let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
@@ -1311,24 +1329,53 @@ macro_rules! define_handlers {
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn rr_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $s_idx { base, index, value, offset });
+                    rr_idx_at::<IN, false>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn scaled_rr_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    rr_idx_at::<IN, true>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                #[inline(always)]
+                fn rr_idx_at<const IN: u8, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $s_idx { base, index, scaled, value, offset });
+                    debug_assert_eq!(scaled, SCALED);
                     let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 3);
-                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(operand!(ctx, regs, (acc, facc), u32, index, IN == 2));
-                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    let bytes = $s_e;
+                    let index = memory::store_index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, &bytes);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(index);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn ri_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $s_imm_idx { base, index, imm, offset });
+                    ri_idx_at::<IN, false>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn scaled_ri_idx<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    ri_idx_at::<IN, true>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                #[inline(always)]
+                fn ri_idx_at<const IN: u8, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $s_imm_idx { base, index, scaled, imm, offset });
+                    debug_assert_eq!(scaled, SCALED);
                     let $s_v = i64::from(imm) as $s_t;
-                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(operand!(ctx, regs, (acc, facc), u32, index, IN == 2));
-                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    let bytes = $s_e;
+                    let index = memory::store_index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, &bytes);
+                    let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(index);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $s_add { addr, value, imm, offset });
+                    add_at::<IN, false>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn scaled_add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    add_at::<IN, true>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                #[inline(always)]
+                fn add_at<const IN: u8, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $s_add { addr, value, scaled, imm, offset });
+                    debug_assert_eq!(scaled, SCALED);
                     let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 2);
-                    let addr = operand!(ctx, regs, (acc, facc), u32, addr, IN == 1).wrapping_add(imm as u32);
-                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, $s_e));
+                    let bytes = $s_e;
+                    let addr = memory::store_index(operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), SCALED, &bytes).wrapping_add(imm as u32);
+                    tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
             })*
@@ -1351,15 +1398,20 @@ macro_rules! define_handlers {
                 $(Op::$u { dst, a } => (Some(u32::from(dst)), [Some(u32::from(a)), None, None], |i, o| { use handlers::$u::r as f; pick!(f, i, o, 0 1) }),)*
                 $(
                     Op::$l { dst, addr, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::r as f; pick!(f, i, o, 0 1) }),
-                    Op::$l_idx { dst, base, index, .. } => (Some(u32::from(dst)), [Some(u32::from(base)), Some(u32::from(index)), None], |i, o| { use handlers::$l::idx as f; pick!(f, i, o, 0 1 2) }),
-                    Op::$l_add { addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::add as f; pick!(f, i, o, 0 1) }),
+                    Op::$l_idx { scaled: false, dst, base, index, .. } => (Some(u32::from(dst)), [Some(u32::from(base)), Some(u32::from(index)), None], |i, o| { use handlers::$l::idx as f; pick!(f, i, o, 0 1 2) }),
+                    Op::$l_idx { scaled: true, dst, base, index, .. } => (Some(u32::from(dst)), [Some(u32::from(base)), Some(u32::from(index)), None], |i, o| { use handlers::$l::scaled_idx as f; pick!(f, i, o, 0 1 2) }),
+                    Op::$l_add { scaled: false, addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::add as f; pick!(f, i, o, 0 1) }),
+                    Op::$l_add { scaled: true, addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::scaled_add as f; pick!(f, i, o, 0 1) }),
                 )*
                 $(
                     Op::$s { addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::rr as f; pick!(f, i, 0 1 2) }),
                     Op::$s_imm { addr, .. } => (None, [Some(u32::from(addr)), None, None], |i, _| { use handlers::$s::ri as f; pick!(f, i, 0 1) }),
-                    Op::$s_idx { base, index, value, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), Some(u32::from(value))], |i, _| { use handlers::$s::rr_idx as f; pick!(f, i, 0 1 2 3) }),
-                    Op::$s_imm_idx { base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::ri_idx as f; pick!(f, i, 0 1 2) }),
-                    Op::$s_add { addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::add as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_idx { scaled: false, base, index, value, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), Some(u32::from(value))], |i, _| { use handlers::$s::rr_idx as f; pick!(f, i, 0 1 2 3) }),
+                    Op::$s_idx { scaled: true, base, index, value, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), Some(u32::from(value))], |i, _| { use handlers::$s::scaled_rr_idx as f; pick!(f, i, 0 1 2 3) }),
+                    Op::$s_imm_idx { scaled: false, base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::ri_idx as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_imm_idx { scaled: true, base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::scaled_ri_idx as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_add { scaled: false, addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::add as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_add { scaled: true, addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::scaled_add as f; pick!(f, i, 0 1 2) }),
                 )*
                 Op::Copy { dst, src } => (Some(dst), [Some(src), None, None], |i, o| { use copy as f; pick!(f, i, o, 0 1) }),
                 Op::Const { dst, .. } => (Some(dst), [None, None, None], |i, o| { use constant as f; pick!(f, i, o, 0) }),
@@ -1393,15 +1445,15 @@ macro_rules! define_handlers {
             $(t[tag(&Op::$u { dst: 0, a: 0 })] = handlers::$u::r::<0, false>;)*
             $(
                 t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r::<0, false>;
-                t[tag(&Op::$l_idx { dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx::<0, false>;
-                t[tag(&Op::$l_add { addr: 0, dst: 0, imm: 0, offset: 0 })] = handlers::$l::add::<0, false>;
+                t[tag(&Op::$l_idx { scaled: false, dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx::<0, false>;
+                t[tag(&Op::$l_add { addr: 0, dst: 0, scaled: false, imm: 0, offset: 0 })] = handlers::$l::add::<0, false>;
             )*
             $(
                 t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr::<0>;
                 t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri::<0>;
-                t[tag(&Op::$s_idx { base: 0, index: 0, value: 0, offset: 0 })] = handlers::$s::rr_idx::<0>;
-                t[tag(&Op::$s_imm_idx { base: 0, index: 0, imm: 0, offset: 0 })] = handlers::$s::ri_idx::<0>;
-                t[tag(&Op::$s_add { addr: 0, value: 0, imm: 0, offset: 0 })] = handlers::$s::add::<0>;
+                t[tag(&Op::$s_idx { base: 0, index: 0, scaled: false, value: 0, offset: 0 })] = handlers::$s::rr_idx::<0>;
+                t[tag(&Op::$s_imm_idx { base: 0, index: 0, scaled: false, imm: 0, offset: 0 })] = handlers::$s::ri_idx::<0>;
+                t[tag(&Op::$s_add { addr: 0, value: 0, scaled: false, imm: 0, offset: 0 })] = handlers::$s::add::<0>;
             )*
             t[tag(&Op::Copy { dst: 0, src: 0 })] = copy::<0, false>;
             t[tag(&Op::Const { dst: 0, bits: 0 })] = constant::<0, false>;

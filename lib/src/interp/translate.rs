@@ -1355,6 +1355,7 @@ mod tests {
             Op::I32Store8ImmIdx {
                 base: 0,
                 index: 1,
+                scaled: false,
                 imm: 1,
                 offset: 0
             }
@@ -1386,6 +1387,7 @@ mod tests {
         let fused = Op::I32Load8UAdd {
             addr: 0,
             dst: 1,
+            scaled: false,
             imm: 7,
             offset: 1,
         };
@@ -1407,6 +1409,7 @@ mod tests {
         let fused = Op::I32Store8Add {
             addr: 0,
             value: 1,
+            scaled: false,
             imm: 7,
             offset: 1,
         };
@@ -1418,6 +1421,86 @@ mod tests {
         let g = |store: &mut Store, a| store.call(i, "g", &[Val::I32(a), Val::I32(9)]);
         assert_eq!(g(&mut store, -4).unwrap(), [Val::I32(9)]);
         assert!(g(&mut store, 65_535).is_err());
+    }
+
+    #[test]
+    fn a_shift_by_the_access_size_goes_into_the_address_and_wraps() {
+        // Words 1 to 4 hold 8, 200, 33 and 44; the first word 0.
+        let wat = r#"(module (memory 1)
+            (data (i32.const 4) "\08\00\00\00\c8\00\00\00\21\00\00\00\2c\00\00\00")
+            (func (export "idx") (param i32 i32) (result i32)
+                (i32.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))
+            (func (export "imm") (param i32) (result i32)
+                (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))))
+            (func (export "store") (param i32 i32 i64) (result i64)
+                (i64.store (i32.add (i32.shl (local.get 1) (i32.const 3)) (local.get 0))
+                    (local.get 2))
+                (i64.load (i32.const 16)))
+            (func (export "other") (param i32 i32) (result i32)
+                (i32.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3)))))
+            (func (export "tee") (param i32 i32) (result i32)
+                (i32.load (i32.add (local.get 0) (local.tee 1 (i32.shl (local.get 1) (i32.const 2)))))
+                (local.get 1)
+                (i32.add))
+            (func (export "label") (param i32 i32) (result i32)
+                (i32.shl (local.get 1) (i32.const 2))
+                (loop (param i32) (result i32)
+                    (i32.load (i32.add (local.get 0)))
+                    (local.tee 1)
+                    (br_if 0 (i32.lt_u (local.get 1) (i32.const 100))))))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let mut store = Store::new(Config::default());
+        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        let ops = |f: usize| match &store.funcs[f] {
+            FuncInst::Wasm { code, .. } => code.ops(),
+            FuncInst::Host { .. } => unreachable!(),
+        };
+        let scaled = |op: &Op| {
+            matches!(
+                op,
+                Op::I32LoadIdx { scaled: true, .. }
+                    | Op::I32LoadAdd { scaled: true, .. }
+                    | Op::I64StoreIdx { scaled: true, .. }
+            )
+        };
+        // One op for the shift, the add and the access; the shift stays when it is not by
+        // log2 of the access size, when a local keeps its result, and when a label (the
+        // loop's) lies between it and the add.
+        for (f, fused) in [
+            (0, true),
+            (1, true),
+            (2, true),
+            (3, false),
+            (4, false),
+            (5, false),
+        ] {
+            let ops = ops(f);
+            assert_eq!(scaled(&ops[0]), fused, "function {f}: {ops:?}");
+            let shifts = ops
+                .iter()
+                .filter(|op| matches!(op, Op::I32ShlImm { .. }))
+                .count();
+            assert_eq!(shifts, usize::from(!fused), "function {f}: {ops:?}");
+        }
+        let mut call = |name: &str, args: &[Val]| store.call(i, name, args);
+        let word = |v: i32| Ok(vec![Val::I32(v)]);
+        assert_eq!(call("idx", &[Val::I32(0), Val::I32(2)]), word(200));
+        // The shift wraps before the add: 0x4000_0003 << 2 is 12.
+        assert_eq!(call("idx", &[Val::I32(0), Val::I32(0x4000_0003)]), word(33));
+        assert_eq!(call("idx", &[Val::I32(-4), Val::I32(2)]), word(8));
+        assert_eq!(call("imm", &[Val::I32(1)]), word(33));
+        assert_eq!(call("imm", &[Val::I32(-1)]), word(8));
+        assert!(call("imm", &[Val::I32(0x3fff_ffff)]).is_ok());
+        assert!(call("idx", &[Val::I32(65_532), Val::I32(1)]).is_err());
+        assert_eq!(
+            call("store", &[Val::I32(8), Val::I32(1), Val::I64(-5)]),
+            Ok(vec![Val::I64(-5)])
+        );
+        assert_eq!(call("other", &[Val::I32(0), Val::I32(1)]), word(200));
+        assert_eq!(call("tee", &[Val::I32(0), Val::I32(1)]), word(12));
+        // Word 1 (8) is below 100: the loop goes again from the add, with 8 unshifted as
+        // the index of word 2 (200).
+        assert_eq!(call("label", &[Val::I32(0), Val::I32(1)]), word(200));
     }
 
     #[test]

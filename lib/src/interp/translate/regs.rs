@@ -40,13 +40,15 @@ pub(super) enum Src {
     Const(u64),
 }
 
-/// The operands of an `i32.add` folded into an address ([`Translator::take_add`]).
+/// The operands of an `i32.add` folded into an address ([`Translator::take_add`]), each
+/// cell `scaled` (shifted left by log2 of the access size) when an `i32.shl` by that much
+/// computed it just before the add.
 #[derive(Clone, Copy)]
 enum Addend {
-    /// Two cells.
-    Cell(u16, u16),
+    /// Two cells: `base + index`.
+    Cell { base: u16, index: u16, scaled: bool },
     /// A cell and an immediate.
-    Imm(u16, i32),
+    Imm { addr: u16, scaled: bool, imm: i32 },
 }
 
 /// How a numeric operator translates ([`numeric`]).
@@ -63,23 +65,25 @@ pub(super) enum Numeric {
     /// A unary operator.
     Unary(fn(u32, u32) -> Op),
     /// A load: its form on memory 0, its forms on the sum of two cells and on a cell plus
-    /// an immediate, and its memory argument.
+    /// an immediate (whose result cell is 16-bit), its access size and its memory argument.
     Load {
         r: fn(u32, u32, u32) -> Op,
-        idx: fn(u32, u16, u16, u32) -> Op,
-        add: fn(u32, u16, i32, u32) -> Op,
+        idx: fn(u32, u16, u16, bool, u32) -> Op,
+        add: fn(u16, u16, bool, i32, u32) -> Op,
+        size: u32,
         memarg: MemArg,
     },
     /// A store: its form on memory 0, its form with an immediate value, their forms on the
     /// sum of two cells, its form on a cell plus an immediate, whether the value is 64-bit,
-    /// and its memory argument.
+    /// its access size and its memory argument.
     Store {
         rr: fn(u32, u32, u32) -> Op,
         ri: fn(u32, i32, u32) -> Op,
-        rr_idx: fn(u16, u16, u32, u32) -> Op,
-        ri_idx: fn(u16, u16, i32, u32) -> Op,
-        add: fn(u16, u16, i32, u32) -> Op,
+        rr_idx: fn(u16, u16, bool, u32, u32) -> Op,
+        ri_idx: fn(u16, u16, bool, i32, u32) -> Op,
+        add: fn(u16, u16, bool, i32, u32) -> Op,
         wide: bool,
+        size: u32,
         memarg: MemArg,
     },
 }
@@ -128,17 +132,22 @@ macro_rules! define_lookup {
                 $(Operator::$u => Numeric::Unary(|dst, a| Op::$u { dst, a }),)*
                 $(Operator::$l { memarg } => Numeric::Load {
                     r: |dst, addr, offset| Op::$l { dst, addr, offset },
-                    idx: |dst, base, index, offset| Op::$l_idx { dst, base, index, offset },
-                    add: |dst, addr, imm, offset| Op::$l_add { addr, dst, imm, offset },
+                    idx: |dst, base, index, scaled, offset| Op::$l_idx { scaled, dst, base, index, offset },
+                    add: |dst, addr, scaled, imm, offset| Op::$l_add { addr, dst, scaled, imm, offset },
+                    size: $l_n,
                     memarg: *memarg,
                 },)*
                 $(Operator::$s { memarg } => Numeric::Store {
                     rr: |addr, value, offset| Op::$s { addr, value, offset },
                     ri: |addr, imm, offset| Op::$s_imm { addr, imm, offset },
-                    rr_idx: |base, index, value, offset| Op::$s_idx { base, index, value, offset },
-                    ri_idx: |base, index, imm, offset| Op::$s_imm_idx { base, index, imm, offset },
-                    add: |addr, value, imm, offset| Op::$s_add { addr, value, imm, offset },
+                    rr_idx: |base, index, scaled, value, offset| Op::$s_idx { base, index, scaled, value, offset },
+                    ri_idx: |base, index, scaled, imm, offset| Op::$s_imm_idx { base, index, scaled, imm, offset },
+                    add: |addr, value, scaled, imm, offset| Op::$s_add { addr, value, scaled, imm, offset },
                     wide: size_of::<$s_t>() == 8,
+                    size: {
+                        let $s_v: $s_t = Default::default();
+                        ($s_e).len() as u32
+                    },
                     memarg: *memarg,
                 },)*
                 _ => return None,
@@ -165,14 +174,21 @@ macro_rules! define_lookup {
             })
         }
 
-        /// The result cell of an op that writes exactly one cell and nothing else.
-        fn dst_mut(op: &mut Op) -> Option<&mut u32> {
-            match op {
-                $(Op::$bi { dst, .. } | Op::$bi_imm { dst, .. } => Some(dst),)*
-                $(Op::$c { dst, .. } | Op::$c_imm { dst, .. } => Some(dst),)*
-                $(Op::$b { dst, .. } => Some(dst),)*
-                $(Op::$u { dst, .. } => Some(dst),)*
-                $(Op::$l { dst, .. } | Op::$l_idx { dst, .. } | Op::$l_add { dst, .. } => Some(dst),)*
+        /// Makes an op that writes exactly one cell and nothing else write `cell` instead;
+        /// false (and `op` unchanged) for another op, or when its field cannot hold `cell`.
+        fn redirect(op: &mut Op, cell: u32) -> bool {
+            let dst = match op {
+                $(Op::$l_add { dst, .. } => {
+                    return u16::try_from(cell).is_ok_and(|cell| {
+                        *dst = cell;
+                        true
+                    });
+                })*
+                $(Op::$bi { dst, .. } | Op::$bi_imm { dst, .. } => dst,)*
+                $(Op::$c { dst, .. } | Op::$c_imm { dst, .. } => dst,)*
+                $(Op::$b { dst, .. } => dst,)*
+                $(Op::$u { dst, .. } => dst,)*
+                $(Op::$l { dst, .. } | Op::$l_idx { dst, .. } => dst,)*
                 Op::Copy { dst, .. }
                 | Op::Const { dst, .. }
                 | Op::GlobalGet { dst, .. }
@@ -183,9 +199,11 @@ macro_rules! define_lookup {
                 | Op::SimdReplaceR { dst, .. }
                 | Op::V128ConstR { dst, .. }
                 | Op::ShuffleR { dst, .. }
-                | Op::V128LoadR { dst, .. } => Some(dst),
-                _ => None,
-            }
+                | Op::V128LoadR { dst, .. } => dst,
+                _ => return false,
+            };
+            *dst = cell;
+            true
         }
 
         /// The branch target of a conditional branch op, to patch.
@@ -406,13 +424,26 @@ impl Translator<'_> {
                 self.remove_provider(pa);
                 self.emit_result(op, pa);
             }
-            Numeric::Load { r, idx, add, .. } => {
+            Numeric::Load {
+                r, idx, add, size, ..
+            } => {
                 let pa = values - 1;
                 let dst = self.home(pa);
-                let op = match self.take_add(pa, true) {
-                    Some(Addend::Cell(base, index)) => idx(dst, base, index, offset),
-                    Some(Addend::Imm(addr, imm)) => add(dst, addr, imm, offset),
-                    None => r(dst, self.slot(pa), offset),
+                // The form with an immediate addend has a 16-bit result cell.
+                let dst16 = u16::try_from(dst).ok();
+                let op = match (self.take_add(pa, dst16.is_some(), size), dst16) {
+                    (
+                        Some(Addend::Cell {
+                            base,
+                            index,
+                            scaled,
+                        }),
+                        _,
+                    ) => idx(dst, base, index, scaled, offset),
+                    (Some(Addend::Imm { addr, scaled, imm }), Some(dst)) => {
+                        add(dst, addr, scaled, imm, offset)
+                    }
+                    _ => r(dst, self.slot(pa), offset),
                 };
                 self.remove_provider(pa);
                 self.emit_result(op, pa);
@@ -424,6 +455,7 @@ impl Translator<'_> {
                 ri_idx,
                 add,
                 wide,
+                size,
                 ..
             } => {
                 let (pa, pv) = (values - 2, values - 1);
@@ -442,18 +474,28 @@ impl Translator<'_> {
                 let fused = if materializes {
                     None
                 } else {
-                    self.take_add(pa, value16.is_some())
+                    self.take_add(pa, value16.is_some(), size)
                 };
                 let op = match (fused, imm) {
-                    (Some(Addend::Cell(base, index)), Some(imm)) => {
-                        ri_idx(base, index, imm, offset)
-                    }
-                    (Some(Addend::Cell(base, index)), None) => {
-                        rr_idx(base, index, self.slot(pv), offset)
-                    }
-                    (Some(Addend::Imm(addr, k)), _) => {
+                    (
+                        Some(Addend::Cell {
+                            base,
+                            index,
+                            scaled,
+                        }),
+                        Some(imm),
+                    ) => ri_idx(base, index, scaled, imm, offset),
+                    (
+                        Some(Addend::Cell {
+                            base,
+                            index,
+                            scaled,
+                        }),
+                        None,
+                    ) => rr_idx(base, index, scaled, self.slot(pv), offset),
+                    (Some(Addend::Imm { addr, scaled, imm }), _) => {
                         // `take_add` gives an immediate addend only with `value16`.
-                        add(addr, value16.unwrap_or_default(), k, offset)
+                        add(addr, value16.unwrap_or_default(), scaled, imm, offset)
                     }
                     (None, Some(imm)) => ri(self.slot(pa), imm, offset),
                     (None, None) => {
@@ -470,18 +512,83 @@ impl Translator<'_> {
 
     /// When the operand at `pos` is the result of an `i32.add` emitted just before (and used
     /// by nothing else) of two cells or, if `imm`, of a cell and an immediate, removes that op
-    /// and returns its operands, for an access whose address is their (wrapping) sum.
-    fn take_add(&mut self, pos: u32, imm: bool) -> Option<Addend> {
+    /// and returns its operands, for an access of `size` bytes whose address is their
+    /// (wrapping) sum. An `i32.shl` by log2 `size` just before the add, of one of its operands,
+    /// goes too: that operand is then the shift's, `scaled`.
+    fn take_add(&mut self, pos: u32, imm: bool, size: u32) -> Option<Addend> {
         let last = self.ops.len().checked_sub(1)?;
         if self.last != Some((last, pos)) || last < self.fence {
             return None;
         }
-        let addend = match self.ops[last] {
-            Op::I32Add { a, b, .. } => Addend::Cell(u16::try_from(a).ok()?, u16::try_from(b).ok()?),
-            Op::I32AddImm { a, imm: k, .. } if imm => Addend::Imm(u16::try_from(a).ok()?, k),
+        // The shift's result cell `s` and operand: `s` must be one nothing reads after the
+        // access, a cell of the address's operand or above (the access writes or pops them
+        // all), and no label may lie between the shift and the add.
+        let home = self.home(pos);
+        let shl = match last.checked_sub(1).map(|i| self.ops[i]) {
+            Some(Op::I32ShlImm { dst: s, a, imm: k })
+                if last > self.fence && k as u32 == size.trailing_zeros() && s >= home =>
+            {
+                u16::try_from(a).ok().map(|a| (s, a))
+            }
+            _ => None,
+        };
+        let cell = |c: u32| u16::try_from(c).ok();
+        let (addend, shifted) = match (self.ops[last], shl) {
+            (Op::I32Add { a, b, .. }, Some((s, x))) if b == s && a != s => {
+                let base = cell(a)?;
+                (
+                    Addend::Cell {
+                        base,
+                        index: x,
+                        scaled: true,
+                    },
+                    true,
+                )
+            }
+            (Op::I32Add { a, b, .. }, Some((s, x))) if a == s && b != s => {
+                let base = cell(b)?;
+                (
+                    Addend::Cell {
+                        base,
+                        index: x,
+                        scaled: true,
+                    },
+                    true,
+                )
+            }
+            (Op::I32Add { a, b, .. }, _) => {
+                let (base, index) = (cell(a)?, cell(b)?);
+                (
+                    Addend::Cell {
+                        base,
+                        index,
+                        scaled: false,
+                    },
+                    false,
+                )
+            }
+            (Op::I32AddImm { a, imm: k, .. }, Some((s, x))) if imm && a == s => (
+                Addend::Imm {
+                    addr: x,
+                    scaled: true,
+                    imm: k,
+                },
+                true,
+            ),
+            (Op::I32AddImm { a, imm: k, .. }, _) if imm => (
+                Addend::Imm {
+                    addr: cell(a)?,
+                    scaled: false,
+                    imm: k,
+                },
+                false,
+            ),
             _ => return None,
         };
         self.ops.pop();
+        if shifted {
+            self.ops.pop();
+        }
         self.last = None;
         Some(addend)
     }
@@ -508,7 +615,7 @@ impl Translator<'_> {
             let hoist = self.provider_at(pos).is_none()
                 && self.last == Some((last, pos))
                 && (last > self.fence || !self.fenced)
-                && dst_mut(&mut self.ops[last].clone()).is_some();
+                && redirect(&mut self.ops[last].clone(), cell);
             let result = if hoist { self.ops.pop() } else { None };
             for p in stale {
                 self.materialize(p);
@@ -528,16 +635,12 @@ impl Translator<'_> {
             }
             None => {
                 let last = self.ops.len().wrapping_sub(1);
-                let redirect = self.last == Some((last, pos)) && last >= self.fence;
-                match self.ops.last_mut().and_then(dst_mut) {
-                    Some(dst) if redirect => {
-                        *dst = cell;
-                        self.last = None;
-                    }
-                    _ => {
-                        let src = self.home(pos);
-                        self.emit(Self::copy(cell, src, wide));
-                    }
+                let may_redirect = self.last == Some((last, pos)) && last >= self.fence;
+                if may_redirect && redirect(&mut self.ops[last], cell) {
+                    self.last = None;
+                } else {
+                    let src = self.home(pos);
+                    self.emit(Self::copy(cell, src, wide));
                 }
             }
         }

@@ -22,7 +22,9 @@ use super::value::{Cell, HeapType};
 ///   immediate (sign-extended for `i64`); `comm` marks the commutative ones.
 /// - `compare`: integer comparisons, also with the forms fused with a conditional branch (jump
 ///   to `target` when the comparison holds) and the branch forms of their negation (for `if`).
-/// - `binary`, `unary`: the other operators (floating point, conversions).
+/// - `binary`: the floating-point binary operators, with a form whose right operand is a
+///   constant (its cell's bits) and whose cells are 16-bit.
+/// - `unary`: the other operators (floating point, conversions).
 /// - `load`, `store`: memory 0 with a 32-bit offset; stores also with an immediate value; the
 ///   `Idx` forms take the address as the sum of two cells (`base + index`, an `i32.add` fused
 ///   into the access).
@@ -87,32 +89,32 @@ macro_rules! for_each_numeric {
                 I64GeU I64GeUImm BrI64GeU BrI64GeUImm ! BrI64LtU BrI64LtUImm nc u64 => |a, b| a >= b;
             }
             binary {
-                F32Eq pure f32 => |a, b| a == b;
-                F32Ne pure f32 => |a, b| a != b;
-                F32Lt pure f32 => |a, b| a < b;
-                F32Gt pure f32 => |a, b| a > b;
-                F32Le pure f32 => |a, b| a <= b;
-                F32Ge pure f32 => |a, b| a >= b;
-                F64Eq pure f64 => |a, b| a == b;
-                F64Ne pure f64 => |a, b| a != b;
-                F64Lt pure f64 => |a, b| a < b;
-                F64Gt pure f64 => |a, b| a > b;
-                F64Le pure f64 => |a, b| a <= b;
-                F64Ge pure f64 => |a, b| a >= b;
-                F32Add pure f32 => |a, b| a + b;
-                F32Sub pure f32 => |a, b| a - b;
-                F32Mul pure f32 => |a, b| a * b;
-                F32Div pure f32 => |a, b| a / b;
-                F32Min pure f32 => |a, b| num::f32_min(a, b);
-                F32Max pure f32 => |a, b| num::f32_max(a, b);
-                F32Copysign pure u32 => |a, b| num::f32_copysign(a, b);
-                F64Add pure f64 => |a, b| a + b;
-                F64Sub pure f64 => |a, b| a - b;
-                F64Mul pure f64 => |a, b| a * b;
-                F64Div pure f64 => |a, b| a / b;
-                F64Min pure f64 => |a, b| num::f64_min(a, b);
-                F64Max pure f64 => |a, b| num::f64_max(a, b);
-                F64Copysign pure u64 => |a, b| num::f64_copysign(a, b);
+                F32Eq F32EqImm pure f32 => |a, b| a == b;
+                F32Ne F32NeImm pure f32 => |a, b| a != b;
+                F32Lt F32LtImm pure f32 => |a, b| a < b;
+                F32Gt F32GtImm pure f32 => |a, b| a > b;
+                F32Le F32LeImm pure f32 => |a, b| a <= b;
+                F32Ge F32GeImm pure f32 => |a, b| a >= b;
+                F64Eq F64EqImm pure f64 => |a, b| a == b;
+                F64Ne F64NeImm pure f64 => |a, b| a != b;
+                F64Lt F64LtImm pure f64 => |a, b| a < b;
+                F64Gt F64GtImm pure f64 => |a, b| a > b;
+                F64Le F64LeImm pure f64 => |a, b| a <= b;
+                F64Ge F64GeImm pure f64 => |a, b| a >= b;
+                F32Add F32AddImm pure f32 => |a, b| a + b;
+                F32Sub F32SubImm pure f32 => |a, b| a - b;
+                F32Mul F32MulImm pure f32 => |a, b| a * b;
+                F32Div F32DivImm pure f32 => |a, b| a / b;
+                F32Min F32MinImm pure f32 => |a, b| num::f32_min(a, b);
+                F32Max F32MaxImm pure f32 => |a, b| num::f32_max(a, b);
+                F32Copysign F32CopysignImm pure u32 => |a, b| num::f32_copysign(a, b);
+                F64Add F64AddImm pure f64 => |a, b| a + b;
+                F64Sub F64SubImm pure f64 => |a, b| a - b;
+                F64Mul F64MulImm pure f64 => |a, b| a * b;
+                F64Div F64DivImm pure f64 => |a, b| a / b;
+                F64Min F64MinImm pure f64 => |a, b| num::f64_min(a, b);
+                F64Max F64MaxImm pure f64 => |a, b| num::f64_max(a, b);
+                F64Copysign F64CopysignImm pure u64 => |a, b| num::f64_copysign(a, b);
             }
             unary {
                 I32Eqz pure u32 => |a| a == 0;
@@ -209,7 +211,7 @@ macro_rules! define_op {
         ()
         binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
-        binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+        binary { $($b:ident $b_imm:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
@@ -269,7 +271,10 @@ macro_rules! define_op {
                 $c_br { a: u32, b: u32, target: u32 },
                 $c_bri { a: u32, imm: i32, target: u32 },
             )*
-            $($b { dst: u32, a: u32, b: u32 },)*
+            $(
+                $b { dst: u32, a: u32, b: u32 },
+                $b_imm { dst: u16, a: u16, imm: u64 },
+            )*
             $($u { dst: u32, a: u32 },)*
             $(
                 $l { dst: u32, addr: u32, offset: u32 },

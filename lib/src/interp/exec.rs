@@ -327,7 +327,7 @@ fn run<const FUEL: bool>(
             (($op:expr) { $($arms:tt)* })
             binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
             compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
-            binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+            binary { $($b:ident $b_imm:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
             unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
             load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
             store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
@@ -375,6 +375,11 @@ fn run<const FUEL: bool>(
                 $(
                     Op::$b { dst, a, b } => {
                         let ($b_a, $b_b) = (reg!($b_t, a), reg!($b_t, b));
+                        set_reg!(dst, value!($b_k, $b_e));
+                        continue;
+                    }
+                    Op::$b_imm { dst, a, imm } => {
+                        let ($b_a, $b_b) = (reg!($b_t, a), <$b_t as Cell>::from_cell(imm));
                         set_reg!(dst, value!($b_k, $b_e));
                         continue;
                     }

@@ -1206,7 +1206,7 @@ macro_rules! define_handlers {
         ()
         binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
-        binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+        binary { $($b:ident $b_imm:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
@@ -1287,6 +1287,12 @@ macro_rules! define_handlers {
                 pub(in super::super) fn rr<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $b { dst, a, b });
                     let ($b_a, $b_b) = (operand!(ctx, regs, (acc, facc), $b_t, a, IN == 1), operand!(ctx, regs, (acc, facc), $b_t, b, IN == 2));
+                    let (acc, facc) = result!(ctx, regs, (acc, facc), dst, value!(ctx, ip, $b_k, $b_e), OUT);
+                    next!(ctx, step!(ip), regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn ri<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $b_imm { dst, a, imm });
+                    let ($b_a, $b_b) = (operand!(ctx, regs, (acc, facc), $b_t, a, IN == 1), <$b_t as Cell>::from_cell(imm));
                     let (acc, facc) = result!(ctx, regs, (acc, facc), dst, value!(ctx, ip, $b_k, $b_e), OUT);
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
@@ -1423,7 +1429,10 @@ macro_rules! define_handlers {
                     Op::$c_br { a, b, .. } => (None, [Some(u32::from(a)), Some(u32::from(b)), None], |i, _| { use handlers::$c::br as f; pick!(f, i, 0 1 2) }),
                     Op::$c_bri { a, .. } => (None, [Some(u32::from(a)), None, None], |i, _| { use handlers::$c::bri as f; pick!(f, i, 0 1) }),
                 )*
-                $(Op::$b { dst, a, b } => (Some(u32::from(dst)), [Some(u32::from(a)), Some(u32::from(b)), None], |i, o| { use handlers::$b::rr as f; pick!(f, i, o, 0 1 2) }),)*
+                $(
+                    Op::$b { dst, a, b } => (Some(u32::from(dst)), [Some(u32::from(a)), Some(u32::from(b)), None], |i, o| { use handlers::$b::rr as f; pick!(f, i, o, 0 1 2) }),
+                    Op::$b_imm { dst, a, .. } => (Some(u32::from(dst)), [Some(u32::from(a)), None, None], |i, o| { use handlers::$b::ri as f; pick!(f, i, o, 0 1) }),
+                )*
                 $(Op::$u { dst, a } => (Some(u32::from(dst)), [Some(u32::from(a)), None, None], |i, o| { use handlers::$u::r as f; pick!(f, i, o, 0 1) }),)*
                 $(
                     Op::$l { dst, addr, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::r as f; pick!(f, i, o, 0 1) }),
@@ -1470,7 +1479,10 @@ macro_rules! define_handlers {
                 t[tag(&Op::$c_br { a: 0, b: 0, target: 0 })] = handlers::$c::br::<0>;
                 t[tag(&Op::$c_bri { a: 0, imm: 0, target: 0 })] = handlers::$c::bri::<0>;
             )*
-            $(t[tag(&Op::$b { dst: 0, a: 0, b: 0 })] = handlers::$b::rr::<0, false>;)*
+            $(
+                t[tag(&Op::$b { dst: 0, a: 0, b: 0 })] = handlers::$b::rr::<0, false>;
+                t[tag(&Op::$b_imm { dst: 0, a: 0, imm: 0 })] = handlers::$b::ri::<0, false>;
+            )*
             $(t[tag(&Op::$u { dst: 0, a: 0 })] = handlers::$u::r::<0, false>;)*
             $(
                 t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r::<0, false>;

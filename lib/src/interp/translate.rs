@@ -1482,7 +1482,19 @@ mod tests {
                 .count();
             assert_eq!(shifts, usize::from(!fused), "function {f}: {ops:?}");
         }
-        let mut call = |name: &str, args: &[Val]| store.call(i, name, args);
+        let _ = i;
+        // The threaded handlers run them, and with fuel the interpreter loop does.
+        for fuel in [None, Some(1 << 40)] {
+            let mut store = Store::new(Config {
+                fuel,
+                ..Config::default()
+            });
+            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+            check_scaled(&mut |name: &str, args: &[Val]| store.call(i, name, args));
+        }
+    }
+
+    fn check_scaled(call: &mut impl FnMut(&str, &[Val]) -> Result<Vec<Val>, crate::interp::Trap>) {
         let word = |v: i32| Ok(vec![Val::I32(v)]);
         assert_eq!(call("idx", &[Val::I32(0), Val::I32(2)]), word(200));
         // The shift wraps before the add: 0x4000_0003 << 2 is 12.
@@ -1501,6 +1513,64 @@ mod tests {
         // Word 1 (8) is below 100: the loop goes again from the add, with 8 unshifted as
         // the index of word 2 (200).
         assert_eq!(call("label", &[Val::I32(0), Val::I32(1)]), word(200));
+    }
+
+    #[test]
+    fn a_float_op_takes_a_constant_right_operand_inline() {
+        let wat = r#"(module
+            (func (export "sub") (param f64) (result f64) (f64.sub (local.get 0) (f64.const 0.25)))
+            (func (export "rsub") (param f64) (result f64) (f64.sub (f64.const 0.25) (local.get 0)))
+            (func (export "le") (param f32) (result i32) (f32.le (local.get 0) (f32.const 4)))
+            (func (export "chain") (param f64) (result f64)
+                (f64.mul (f64.add (local.get 0) (f64.const 1.5)) (f64.const -2))))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let mut store = Store::new(Config::default());
+        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        let ops = |f: usize| match &store.funcs[f] {
+            FuncInst::Wasm { code, .. } => code.ops(),
+            FuncInst::Host { .. } => unreachable!(),
+        };
+        let sub = Op::F64SubImm {
+            dst: 1,
+            a: 0,
+            imm: 0.25f64.to_bits(),
+        };
+        assert_eq!(ops(0)[0], sub, "{:?}", ops(0));
+        // A constant left operand is materialized: `c - x` is not `x - c`.
+        assert!(
+            matches!(ops(1)[..2], [Op::Const { .. }, Op::F64Sub { .. }]),
+            "{:?}",
+            ops(1)
+        );
+        let le = Op::F32LeImm {
+            dst: 1,
+            a: 0,
+            imm: u64::from(4f32.to_bits()),
+        };
+        assert_eq!(ops(2)[0], le, "{:?}", ops(2));
+        assert!(
+            matches!(ops(3)[..2], [Op::F64AddImm { .. }, Op::F64MulImm { .. }]),
+            "{:?}",
+            ops(3)
+        );
+        let _ = i;
+        // The threaded handlers run them (the add's result reaching the multiply through the
+        // accumulator), and with fuel the interpreter loop does.
+        for fuel in [None, Some(1 << 40)] {
+            let mut store = Store::new(Config {
+                fuel,
+                ..Config::default()
+            });
+            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+            let mut call = |name: &str, arg: Val| store.call(i, name, &[arg]).unwrap();
+            let f64 = |v: f64| vec![Val::F64(v.to_bits())];
+            assert_eq!(call("sub", Val::F64(1f64.to_bits())), f64(0.75));
+            assert_eq!(call("rsub", Val::F64(1f64.to_bits())), f64(-0.75));
+            assert_eq!(call("le", Val::F32(4f32.to_bits())), vec![Val::I32(1)]);
+            assert_eq!(call("le", Val::F32(4.5f32.to_bits())), vec![Val::I32(0)]);
+            assert_eq!(call("le", Val::F32(f32::NAN.to_bits())), vec![Val::I32(0)]);
+            assert_eq!(call("chain", Val::F64(0.5f64.to_bits())), f64(-4.0));
+        }
     }
 
     #[test]

@@ -54,11 +54,13 @@ enum Addend {
 /// How a numeric operator translates ([`numeric`]).
 #[derive(Clone, Copy)]
 pub(super) enum Numeric {
-    /// A binary operator: its form on two cells, its form with an immediate right operand,
+    /// A binary operator: its form on two cells, its form with an immediate right operand
+    /// (integers) or with a constant right operand's bits and 16-bit cells (floating point),
     /// whether it is commutative and whether it works on 64-bit integers.
     Binary {
         rr: fn(u32, u32, u32) -> Op,
         ri: Option<fn(u32, u32, i32) -> Op>,
+        bits: Option<fn(u16, u16, u64) -> Op>,
         comm: bool,
         wide: bool,
     },
@@ -103,7 +105,7 @@ macro_rules! define_lookup {
         ()
         binary_imm { $($bi:ident $bi_imm:ident $bi_c:ident $bi_k:ident $bi_t:ty => |$bi_a:ident, $bi_b:ident| $bi_e:expr;)* }
         compare { $($c:ident $c_imm:ident $c_br:ident $c_bri:ident ! $c_nbr:ident $c_nbri:ident $c_c:ident $c_t:ty => |$c_a:ident, $c_b:ident| $c_e:expr;)* }
-        binary { $($b:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
+        binary { $($b:ident $b_imm:ident $b_k:ident $b_t:ty => |$b_a:ident, $b_b:ident| $b_e:expr;)* }
         unary { $($u:ident $u_k:ident $u_t:ty => |$u_a:ident| $u_e:expr;)* }
         load { $($l:ident $l_idx:ident $l_add:ident $l_n:literal => |$l_b:ident| $l_e:expr;)* }
         store { $($s:ident $s_imm:ident $s_idx:ident $s_imm_idx:ident $s_add:ident $s_t:ty => |$s_v:ident| $s_e:expr;)* }
@@ -114,18 +116,23 @@ macro_rules! define_lookup {
                 $(Operator::$bi => Numeric::Binary {
                     rr: |dst, a, b| Op::$bi { dst, a, b },
                     ri: Some(|dst, a, imm| Op::$bi_imm { dst, a, imm }),
+                    bits: None,
                     comm: is_comm!($bi_c),
                     wide: size_of::<$bi_t>() == 8,
                 },)*
                 $(Operator::$c => Numeric::Binary {
                     rr: |dst, a, b| Op::$c { dst, a, b },
                     ri: Some(|dst, a, imm| Op::$c_imm { dst, a, imm }),
+                    bits: None,
                     comm: is_comm!($c_c),
                     wide: size_of::<$c_t>() == 8,
                 },)*
                 $(Operator::$b => Numeric::Binary {
                     rr: |dst, a, b| Op::$b { dst, a, b },
                     ri: None,
+                    // Not commutative, to the bit: of two NaN operands the first one's
+                    // payload is the result's.
+                    bits: Some(|dst, a, imm| Op::$b_imm { dst, a, imm }),
                     comm: false,
                     wide: false,
                 },)*
@@ -179,6 +186,12 @@ macro_rules! define_lookup {
         fn redirect(op: &mut Op, cell: u32) -> bool {
             let dst = match op {
                 $(Op::$l_add { dst, .. } => {
+                    return u16::try_from(cell).is_ok_and(|cell| {
+                        *dst = cell;
+                        true
+                    });
+                })*
+                $(Op::$b_imm { dst, .. } => {
                     return u16::try_from(cell).is_ok_and(|cell| {
                         *dst = cell;
                         true
@@ -403,7 +416,13 @@ impl Translator<'_> {
     /// Emits a numeric operator whose operands are the top of a stack of `values` values.
     pub(super) fn emit_numeric(&mut self, n: Numeric, values: u32, offset: u32) {
         match n {
-            Numeric::Binary { rr, ri, comm, wide } => {
+            Numeric::Binary {
+                rr,
+                ri,
+                bits,
+                comm,
+                wide,
+            } => {
                 let (pa, pb) = (values - 2, values - 1);
                 let dst = self.home(pa);
                 let op = match (ri, self.imm(pb, wide), self.imm(pa, wide)) {
@@ -411,7 +430,15 @@ impl Translator<'_> {
                     (Some(ri), None, Some(imm)) if comm => ri(dst, self.slot(pb), imm),
                     _ => {
                         let a = self.slot(pa);
-                        rr(dst, a, self.slot(pb))
+                        match (bits, self.provider_at(pb)) {
+                            (Some(bits), Some(Src::Const(k)))
+                                if let (Ok(dst), Ok(a)) =
+                                    (u16::try_from(dst), u16::try_from(a)) =>
+                            {
+                                bits(dst, a, k)
+                            }
+                            _ => rr(dst, a, self.slot(pb)),
+                        }
                     }
                 };
                 self.remove_provider(pa);

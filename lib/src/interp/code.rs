@@ -279,14 +279,14 @@ macro_rules! define_op {
             $(
                 $l { dst: u32, addr: u32, offset: u32 },
                 $l_idx { scaled: bool, dst: u32, base: u16, index: u16, offset: u32 },
-                $l_add { addr: u16, dst: u16, scaled: bool, imm: i32, offset: u32 },
+                $l_add { addr: u16, dst: u16, to: AddTo, imm: i32, offset: u32 },
             )*
             $(
                 $s { addr: u32, value: u32, offset: u32 },
                 $s_imm { addr: u32, imm: i32, offset: u32 },
                 $s_idx { base: u16, index: u16, scaled: bool, value: u32, offset: u32 },
                 $s_imm_idx { base: u16, index: u16, scaled: bool, imm: i32, offset: u32 },
-                $s_add { addr: u16, value: u16, scaled: bool, imm: i32, offset: u32 },
+                $s_add { addr: u16, value: u16, to: AddTo, imm: i32, offset: u32 },
             )*
 
             // ---- Core register ops: moves, control, calls. ----
@@ -529,6 +529,18 @@ const _: () = assert!(std::mem::size_of::<Op>() <= 16);
 fn is_i32<T: 'static>() -> bool {
     use std::any::TypeId;
     [TypeId::of::<u32>(), TypeId::of::<i32>()].contains(&TypeId::of::<T>())
+}
+
+/// What the immediate of an access's `cell + imm` form is added to, for its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum AddTo {
+    /// The cell's value.
+    Cell,
+    /// The cell's value shifted left by log2 of the access size (an `i32.shl` fused in).
+    Scaled,
+    /// Nothing, the cell is not read: a constant address.
+    Nothing,
 }
 
 /// What a general [`Op::Load`] reads and how it extends it.

@@ -404,8 +404,8 @@ fn run<const FUEL: bool>(
                         set_reg!(dst, $l_e);
                         continue;
                     }
-                    Op::$l_add { addr, dst, scaled, imm, offset } => {
-                        let addr = memory::index::<$l_n>(reg!(u32, addr), scaled).wrapping_add(imm as u32);
+                    Op::$l_add { addr, dst, to, imm, offset } => {
+                        let addr = memory::add_base::<$l_n>(|| reg!(u32, addr), to).wrapping_add(imm as u32);
                         let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
                         set_reg!(dst, $l_e);
                         continue;
@@ -436,10 +436,10 @@ fn run<const FUEL: bool>(
                         tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }
-                    Op::$s_add { addr, value, scaled, imm, offset } => {
+                    Op::$s_add { addr, value, to, imm, offset } => {
                         let $s_v = reg!($s_t, value);
                         let bytes = $s_e;
-                        let addr = memory::store_index(reg!(u32, addr), scaled, &bytes).wrapping_add(imm as u32);
+                        let addr = memory::store_add_base(|| reg!(u32, addr), to, &bytes).wrapping_add(imm as u32);
                         tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }

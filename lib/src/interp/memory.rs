@@ -3,6 +3,7 @@
 //! by `i32`, or by `i64` for a `memory64`; addresses reach here as `u64` either way (an `i32`
 //! stack cell is zero-extended), so the checks never overflow.
 
+use super::code::AddTo;
 use super::trap::TrapKind;
 
 /// The size of a default WebAssembly page.
@@ -197,6 +198,27 @@ pub(crate) fn index<const N: usize>(index: u32, scaled: bool) -> u32 {
     } else {
         index
     }
+}
+
+/// The base of a `cell + imm` address of an access of `N` bytes: `cell` as `to` says (read
+/// only when it is needed).
+#[inline(always)]
+pub(crate) fn add_base<const N: usize>(cell: impl FnOnce() -> u32, to: AddTo) -> u32 {
+    match to {
+        AddTo::Cell => cell(),
+        AddTo::Scaled => index::<N>(cell(), true),
+        AddTo::Nothing => 0,
+    }
+}
+
+/// [`add_base`] for a store of `bytes`.
+#[inline(always)]
+pub(crate) fn store_add_base<const N: usize>(
+    cell: impl FnOnce() -> u32,
+    to: AddTo,
+    _bytes: &[u8; N],
+) -> u32 {
+    add_base::<N>(cell, to)
 }
 
 /// [`index`] for a store of `bytes`.

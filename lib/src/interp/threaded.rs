@@ -23,7 +23,7 @@
     reason = "unchecked op, register and memory access in the threaded handlers"
 )]
 
-use super::code::{BrTarget, Cmp, FuncCode, Op, Slot, for_each_numeric};
+use super::code::{AddTo, BrTarget, Cmp, FuncCode, Op, Slot, for_each_numeric};
 use super::exec::indirect_callee;
 use super::memory;
 use super::numeric as num;
@@ -383,6 +383,16 @@ macro_rules! result {
         set_reg!($ctx, $regs, $r, v);
         if $out { (v, f64::from_bits(v)) } else { $acc }
     }};
+}
+
+/// The [`AddTo`] of a handler's const generic parameter (its `repr(u8)` value).
+#[inline(always)]
+const fn add_to(to: u8) -> AddTo {
+    match to {
+        0 => AddTo::Cell,
+        1 => AddTo::Scaled,
+        _ => AddTo::Nothing,
+    }
 }
 
 /// How an operand is read from the accumulator: an `f64` from its floating-point half, any
@@ -1332,16 +1342,20 @@ macro_rules! define_handlers {
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    add_at::<IN, OUT, false>(ctx, ip, regs, mem, len, acc, facc)
+                    add_at::<IN, OUT, { AddTo::Cell as u8 }>(ctx, ip, regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn scaled_add<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    add_at::<IN, OUT, true>(ctx, ip, regs, mem, len, acc, facc)
+                    add_at::<IN, OUT, { AddTo::Scaled as u8 }>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn at<const IN: u8, const OUT: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    add_at::<IN, OUT, { AddTo::Nothing as u8 }>(ctx, ip, regs, mem, len, acc, facc)
                 }
                 #[inline(always)]
-                fn add_at<const IN: u8, const OUT: bool, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $l_add { addr, dst, scaled, imm, offset });
-                    debug_assert_eq!(scaled, SCALED);
-                    let addr = memory::index::<$l_n>(operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), SCALED).wrapping_add(imm as u32);
+                fn add_at<const IN: u8, const OUT: bool, const TO: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $l_add { addr, dst, to, imm, offset });
+                    debug_assert_eq!(to as u8, TO);
+                    let base = memory::add_base::<$l_n>(|| operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), add_to(TO));
+                    let addr = base.wrapping_add(imm as u32);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
                     let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
@@ -1398,18 +1412,22 @@ macro_rules! define_handlers {
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    add_at::<IN, false>(ctx, ip, regs, mem, len, acc, facc)
+                    add_at::<IN, { AddTo::Cell as u8 }>(ctx, ip, regs, mem, len, acc, facc)
                 }
                 pub(in super::super) fn scaled_add<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    add_at::<IN, true>(ctx, ip, regs, mem, len, acc, facc)
+                    add_at::<IN, { AddTo::Scaled as u8 }>(ctx, ip, regs, mem, len, acc, facc)
+                }
+                pub(in super::super) fn at<const IN: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    add_at::<IN, { AddTo::Nothing as u8 }>(ctx, ip, regs, mem, len, acc, facc)
                 }
                 #[inline(always)]
-                fn add_at<const IN: u8, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
-                    fields!(ip, $s_add { addr, value, scaled, imm, offset });
-                    debug_assert_eq!(scaled, SCALED);
+                fn add_at<const IN: u8, const TO: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
+                    fields!(ip, $s_add { addr, value, to, imm, offset });
+                    debug_assert_eq!(to as u8, TO);
                     let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 2);
                     let bytes = $s_e;
-                    let addr = memory::store_index(operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), SCALED, &bytes).wrapping_add(imm as u32);
+                    let base = memory::store_add_base(|| operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), add_to(TO), &bytes);
+                    let addr = base.wrapping_add(imm as u32);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
                 }
@@ -1438,8 +1456,9 @@ macro_rules! define_handlers {
                     Op::$l { dst, addr, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::r as f; pick!(f, i, o, 0 1) }),
                     Op::$l_idx { scaled: false, dst, base, index, .. } => (Some(u32::from(dst)), [Some(u32::from(base)), Some(u32::from(index)), None], |i, o| { use handlers::$l::idx as f; pick!(f, i, o, 0 1 2) }),
                     Op::$l_idx { scaled: true, dst, base, index, .. } => (Some(u32::from(dst)), [Some(u32::from(base)), Some(u32::from(index)), None], |i, o| { use handlers::$l::scaled_idx as f; pick!(f, i, o, 0 1 2) }),
-                    Op::$l_add { scaled: false, addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::add as f; pick!(f, i, o, 0 1) }),
-                    Op::$l_add { scaled: true, addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::scaled_add as f; pick!(f, i, o, 0 1) }),
+                    Op::$l_add { to: AddTo::Cell, addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::add as f; pick!(f, i, o, 0 1) }),
+                    Op::$l_add { to: AddTo::Scaled, addr, dst, .. } => (Some(u32::from(dst)), [Some(u32::from(addr)), None, None], |i, o| { use handlers::$l::scaled_add as f; pick!(f, i, o, 0 1) }),
+                    Op::$l_add { to: AddTo::Nothing, dst, .. } => (Some(u32::from(dst)), [None, None, None], |i, o| { use handlers::$l::at as f; pick!(f, i, o, 0) }),
                 )*
                 $(
                     Op::$s { addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::rr as f; pick!(f, i, 0 1 2) }),
@@ -1448,8 +1467,9 @@ macro_rules! define_handlers {
                     Op::$s_idx { scaled: true, base, index, value, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), Some(u32::from(value))], |i, _| { use handlers::$s::scaled_rr_idx as f; pick!(f, i, 0 1 2 3) }),
                     Op::$s_imm_idx { scaled: false, base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::ri_idx as f; pick!(f, i, 0 1 2) }),
                     Op::$s_imm_idx { scaled: true, base, index, .. } => (None, [Some(u32::from(base)), Some(u32::from(index)), None], |i, _| { use handlers::$s::scaled_ri_idx as f; pick!(f, i, 0 1 2) }),
-                    Op::$s_add { scaled: false, addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::add as f; pick!(f, i, 0 1 2) }),
-                    Op::$s_add { scaled: true, addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::scaled_add as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_add { to: AddTo::Cell, addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::add as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_add { to: AddTo::Scaled, addr, value, .. } => (None, [Some(u32::from(addr)), Some(u32::from(value)), None], |i, _| { use handlers::$s::scaled_add as f; pick!(f, i, 0 1 2) }),
+                    Op::$s_add { to: AddTo::Nothing, value, .. } => (None, [None, Some(u32::from(value)), None], |i, _| { use handlers::$s::at as f; pick!(f, i, 0 2) }),
                 )*
                 Op::Copy { dst, src } => (Some(dst), [Some(src), None, None], |i, o| { use copy as f; pick!(f, i, o, 0 1) }),
                 Op::Const { dst, .. } => (Some(dst), [None, None, None], |i, o| { use constant as f; pick!(f, i, o, 0) }),
@@ -1487,14 +1507,14 @@ macro_rules! define_handlers {
             $(
                 t[tag(&Op::$l { dst: 0, addr: 0, offset: 0 })] = handlers::$l::r::<0, false>;
                 t[tag(&Op::$l_idx { scaled: false, dst: 0, base: 0, index: 0, offset: 0 })] = handlers::$l::idx::<0, false>;
-                t[tag(&Op::$l_add { addr: 0, dst: 0, scaled: false, imm: 0, offset: 0 })] = handlers::$l::add::<0, false>;
+                t[tag(&Op::$l_add { addr: 0, dst: 0, to: AddTo::Cell, imm: 0, offset: 0 })] = handlers::$l::add::<0, false>;
             )*
             $(
                 t[tag(&Op::$s { addr: 0, value: 0, offset: 0 })] = handlers::$s::rr::<0>;
                 t[tag(&Op::$s_imm { addr: 0, imm: 0, offset: 0 })] = handlers::$s::ri::<0>;
                 t[tag(&Op::$s_idx { base: 0, index: 0, scaled: false, value: 0, offset: 0 })] = handlers::$s::rr_idx::<0>;
                 t[tag(&Op::$s_imm_idx { base: 0, index: 0, scaled: false, imm: 0, offset: 0 })] = handlers::$s::ri_idx::<0>;
-                t[tag(&Op::$s_add { addr: 0, value: 0, scaled: false, imm: 0, offset: 0 })] = handlers::$s::add::<0>;
+                t[tag(&Op::$s_add { addr: 0, value: 0, to: AddTo::Cell, imm: 0, offset: 0 })] = handlers::$s::add::<0>;
             )*
             t[tag(&Op::Copy { dst: 0, src: 0 })] = copy::<0, false>;
             t[tag(&Op::Const { dst: 0, bits: 0 })] = constant::<0, false>;

@@ -994,7 +994,7 @@ impl Translator<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::code::Cmp;
+    use super::super::code::{AddTo, Cmp};
     use super::super::simd::SimdOp;
     use super::super::{Config, FuncInst, Linker, Store, Val};
     use super::*;
@@ -1387,7 +1387,7 @@ mod tests {
         let fused = Op::I32Load8UAdd {
             addr: 0,
             dst: 1,
-            scaled: false,
+            to: AddTo::Cell,
             imm: 7,
             offset: 1,
         };
@@ -1409,7 +1409,7 @@ mod tests {
         let fused = Op::I32Store8Add {
             addr: 0,
             value: 1,
-            scaled: false,
+            to: AddTo::Cell,
             imm: 7,
             offset: 1,
         };
@@ -1459,7 +1459,10 @@ mod tests {
             matches!(
                 op,
                 Op::I32LoadIdx { scaled: true, .. }
-                    | Op::I32LoadAdd { scaled: true, .. }
+                    | Op::I32LoadAdd {
+                        to: AddTo::Scaled,
+                        ..
+                    }
                     | Op::I64StoreIdx { scaled: true, .. }
             )
         };
@@ -1513,6 +1516,56 @@ mod tests {
         // Word 1 (8) is below 100: the loop goes again from the add, with 8 unshifted as
         // the index of word 2 (200).
         assert_eq!(call("label", &[Val::I32(0), Val::I32(1)]), word(200));
+    }
+
+    #[test]
+    fn a_constant_address_is_an_immediate_and_its_offset_does_not_wrap() {
+        let wat = r#"(module (memory 1) (data (i32.const 8) "\2a")
+            (func (export "load") (result i32) (i32.load8_u offset=4 (i32.const 4)))
+            (func (export "store") (param i32) (result i32)
+                (i32.store8 offset=1 (i32.const 8) (local.get 0))
+                (i32.load8_u (i32.const 9)))
+            (func (export "far") (result i32)
+                (i32.load offset=0xfffffff0 (i32.const 0x20))))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let mut store = Store::new(Config::default());
+        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        let ops = |f: usize| match &store.funcs[f] {
+            FuncInst::Wasm { code, .. } => code.ops(),
+            FuncInst::Host { .. } => unreachable!(),
+        };
+        let load = Op::I32Load8UAdd {
+            addr: 0,
+            dst: 0,
+            to: AddTo::Nothing,
+            imm: 4,
+            offset: 4,
+        };
+        assert_eq!(ops(0)[0], load, "{:?}", ops(0));
+        let store8 = Op::I32Store8Add {
+            addr: 0,
+            value: 0,
+            to: AddTo::Nothing,
+            imm: 8,
+            offset: 1,
+        };
+        assert_eq!(ops(1)[0], store8, "{:?}", ops(1));
+        let _ = i;
+        // The threaded handlers run them, and with fuel the interpreter loop does.
+        for fuel in [None, Some(1 << 40)] {
+            let mut store = Store::new(Config {
+                fuel,
+                ..Config::default()
+            });
+            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+            assert_eq!(store.call(i, "load", &[]).unwrap(), [Val::I32(42)]);
+            assert_eq!(
+                store.call(i, "store", &[Val::I32(7)]).unwrap(),
+                [Val::I32(7)]
+            );
+            // 0x20 + 0xffff_fff0 is past 4 GiB: a trap, not address 0x10.
+            assert!(store.call(i, "far", &[]).is_err());
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@
 //! materialized and, when register ops have moved the height since the stack pointer was last
 //! right, an [`Op::SetSp`] puts it there (see [`Translator::sync`]).
 
-use super::super::code::{Cmp, for_each_numeric};
+use super::super::code::{AddTo, Cmp, for_each_numeric};
 use super::{Op, Translator};
 use wasmparser::{MemArg, Operator};
 
@@ -47,8 +47,8 @@ pub(super) enum Src {
 enum Addend {
     /// Two cells: `base + index`.
     Cell { base: u16, index: u16, scaled: bool },
-    /// A cell and an immediate.
-    Imm { addr: u16, scaled: bool, imm: i32 },
+    /// A cell (as `to` says) and an immediate.
+    Imm { addr: u16, to: AddTo, imm: i32 },
 }
 
 /// How a numeric operator translates ([`numeric`]).
@@ -71,7 +71,7 @@ pub(super) enum Numeric {
     Load {
         r: fn(u32, u32, u32) -> Op,
         idx: fn(u32, u16, u16, bool, u32) -> Op,
-        add: fn(u16, u16, bool, i32, u32) -> Op,
+        add: fn(u16, u16, AddTo, i32, u32) -> Op,
         size: u32,
         memarg: MemArg,
     },
@@ -83,7 +83,7 @@ pub(super) enum Numeric {
         ri: fn(u32, i32, u32) -> Op,
         rr_idx: fn(u16, u16, bool, u32, u32) -> Op,
         ri_idx: fn(u16, u16, bool, i32, u32) -> Op,
-        add: fn(u16, u16, bool, i32, u32) -> Op,
+        add: fn(u16, u16, AddTo, i32, u32) -> Op,
         wide: bool,
         size: u32,
         memarg: MemArg,
@@ -140,7 +140,7 @@ macro_rules! define_lookup {
                 $(Operator::$l { memarg } => Numeric::Load {
                     r: |dst, addr, offset| Op::$l { dst, addr, offset },
                     idx: |dst, base, index, scaled, offset| Op::$l_idx { scaled, dst, base, index, offset },
-                    add: |dst, addr, scaled, imm, offset| Op::$l_add { addr, dst, scaled, imm, offset },
+                    add: |dst, addr, to, imm, offset| Op::$l_add { addr, dst, to, imm, offset },
                     size: $l_n,
                     memarg: *memarg,
                 },)*
@@ -149,7 +149,7 @@ macro_rules! define_lookup {
                     ri: |addr, imm, offset| Op::$s_imm { addr, imm, offset },
                     rr_idx: |base, index, scaled, value, offset| Op::$s_idx { base, index, scaled, value, offset },
                     ri_idx: |base, index, scaled, imm, offset| Op::$s_imm_idx { base, index, scaled, imm, offset },
-                    add: |addr, value, scaled, imm, offset| Op::$s_add { addr, value, scaled, imm, offset },
+                    add: |addr, value, to, imm, offset| Op::$s_add { addr, value, to, imm, offset },
                     wide: size_of::<$s_t>() == 8,
                     size: {
                         let $s_v: $s_t = Default::default();
@@ -467,8 +467,8 @@ impl Translator<'_> {
                         }),
                         _,
                     ) => idx(dst, base, index, scaled, offset),
-                    (Some(Addend::Imm { addr, scaled, imm }), Some(dst)) => {
-                        add(dst, addr, scaled, imm, offset)
+                    (Some(Addend::Imm { addr, to, imm }), Some(dst)) => {
+                        add(dst, addr, to, imm, offset)
                     }
                     _ => r(dst, self.slot(pa), offset),
                 };
@@ -520,9 +520,9 @@ impl Translator<'_> {
                         }),
                         None,
                     ) => rr_idx(base, index, scaled, self.slot(pv), offset),
-                    (Some(Addend::Imm { addr, scaled, imm }), _) => {
+                    (Some(Addend::Imm { addr, to, imm }), _) => {
                         // `take_add` gives an immediate addend only with `value16`.
-                        add(addr, value16.unwrap_or_default(), scaled, imm, offset)
+                        add(addr, value16.unwrap_or_default(), to, imm, offset)
                     }
                     (None, Some(imm)) => ri(self.slot(pa), imm, offset),
                     (None, None) => {
@@ -542,7 +542,16 @@ impl Translator<'_> {
     /// and returns its operands, for an access of `size` bytes whose address is their
     /// (wrapping) sum. An `i32.shl` by log2 `size` just before the add, of one of its operands,
     /// goes too: that operand is then the shift's, `scaled`.
+    ///
+    /// A constant address, with `imm`, is an immediate added to nothing.
     fn take_add(&mut self, pos: u32, imm: bool, size: u32) -> Option<Addend> {
+        if let (true, Some(Src::Const(bits))) = (imm, self.provider_at(pos)) {
+            return Some(Addend::Imm {
+                addr: 0,
+                to: AddTo::Nothing,
+                imm: bits as u32 as i32,
+            });
+        }
         let last = self.ops.len().checked_sub(1)?;
         if self.last != Some((last, pos)) || last < self.fence {
             return None;
@@ -597,7 +606,7 @@ impl Translator<'_> {
             (Op::I32AddImm { a, imm: k, .. }, Some((s, x))) if imm && a == s => (
                 Addend::Imm {
                     addr: x,
-                    scaled: true,
+                    to: AddTo::Scaled,
                     imm: k,
                 },
                 true,
@@ -605,7 +614,7 @@ impl Translator<'_> {
             (Op::I32AddImm { a, imm: k, .. }, _) if imm => (
                 Addend::Imm {
                     addr: cell(a)?,
-                    scaled: false,
+                    to: AddTo::Cell,
                     imm: k,
                 },
                 false,

@@ -996,13 +996,40 @@ impl Translator<'_> {
 mod tests {
     use super::super::code::{AddTo, Cmp};
     use super::super::simd::SimdOp;
-    use super::super::{Config, FuncInst, Linker, Store, Val};
+    use super::super::{Config, FuncInst, Instance, Linker, Store, Val};
     use super::*;
 
     /// The translation of a module's first function, with its ops as a list.
     struct Code {
         ops: Vec<Op>,
         br_targets: Vec<BrTarget>,
+    }
+
+    /// The ops of every function body of the module `wat`, in function index order.
+    fn bodies(wat: &str) -> Vec<Vec<Op>> {
+        let mut store = Store::new(Config::default());
+        store
+            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
+            .unwrap();
+        let ops = |f: &FuncInst| match f {
+            FuncInst::Wasm { code, .. } => code.ops(),
+            FuncInst::Host { .. } => Vec::new(),
+        };
+        store.funcs.iter().map(ops).collect()
+    }
+
+    /// Runs `check` on an instance of the module `wat` whose code the threaded handlers run,
+    /// then on one that the interpreter loop runs (fuel counted).
+    fn with_and_without_fuel(wat: &str, mut check: impl FnMut(&mut Store, Instance)) {
+        let wasm = wat::parse_str(wat).unwrap();
+        for fuel in [None, Some(1 << 40)] {
+            let mut store = Store::new(Config {
+                fuel,
+                ..Config::default()
+            });
+            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+            check(&mut store, i);
+        }
     }
 
     fn code_of(wat: &str) -> Code {
@@ -1250,15 +1277,8 @@ mod tests {
                 (local.set 0 (i32.add (local.get 0) (i32.const 3)))
                 (block (br_if 0 (i32.ne (local.get 0) (local.get 1))) (local.set 0 (i32.const 99)))
                 (local.get 0)))"#;
-        let mut store = Store::new(Config::default());
-        let i = store
-            .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
-            .unwrap();
-        let ops = |f: usize| match &store.funcs[f] {
-            FuncInst::Wasm { code, .. } => code.ops(),
-            FuncInst::Host { .. } => panic!("not a wasm function"),
-        };
-        let (imm, k, cell, label) = (ops(0), ops(1), ops(2), ops(3));
+        let ops = bodies(wat);
+        let (imm, k, cell, label) = (&ops[0], &ops[1], &ops[2], &ops[3]);
         let target = 0;
         assert_eq!(
             imm[0],
@@ -1308,25 +1328,16 @@ mod tests {
             "{label:?}"
         );
 
-        let _ = i;
         // The threaded handlers run them, and with fuel the interpreter loop does.
-        for fuel in [None, Some(1 << 40)] {
-            let mut store = Store::new(Config {
-                fuel,
-                ..Config::default()
-            });
-            let i = store
-                .instantiate(&wat::parse_str(wat).unwrap(), &Linker::new())
-                .unwrap();
-            let mut call = |f: &str, args: &[i32]| {
+        with_and_without_fuel(wat, |store, i| {
+            check_fused_loops(&mut |f: &str, args: &[i32]| {
                 let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
                 match store.call(i, f, &args).unwrap()[..] {
                     [Val::I32(r)] => r,
-                    ref r => panic!("{f} with fuel {fuel:?}: {r:?}"),
+                    ref r => panic!("{f}: {r:?}"),
                 }
-            };
-            check_fused_loops(&mut call);
-        }
+            })
+        });
     }
 
     fn check_fused_loops(call: &mut impl FnMut(&str, &[i32]) -> i32) {
@@ -1448,13 +1459,8 @@ mod tests {
                     (i32.load (i32.add (local.get 0)))
                     (local.tee 1)
                     (br_if 0 (i32.lt_u (local.get 1) (i32.const 100))))))"#;
-        let wasm = wat::parse_str(wat).unwrap();
-        let mut store = Store::new(Config::default());
-        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
-        let ops = |f: usize| match &store.funcs[f] {
-            FuncInst::Wasm { code, .. } => code.ops(),
-            FuncInst::Host { .. } => unreachable!(),
-        };
+        let bodies = bodies(wat);
+        let ops = |f: usize| &bodies[f];
         let scaled = |op: &Op| {
             matches!(
                 op,
@@ -1485,16 +1491,10 @@ mod tests {
                 .count();
             assert_eq!(shifts, usize::from(!fused), "function {f}: {ops:?}");
         }
-        let _ = i;
         // The threaded handlers run them, and with fuel the interpreter loop does.
-        for fuel in [None, Some(1 << 40)] {
-            let mut store = Store::new(Config {
-                fuel,
-                ..Config::default()
-            });
-            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
-            check_scaled(&mut |name: &str, args: &[Val]| store.call(i, name, args));
-        }
+        with_and_without_fuel(wat, |store, i| {
+            check_scaled(&mut |name: &str, args: &[Val]| store.call(i, name, args))
+        });
     }
 
     fn check_scaled(call: &mut impl FnMut(&str, &[Val]) -> Result<Vec<Val>, crate::interp::Trap>) {
@@ -1527,13 +1527,8 @@ mod tests {
                 (i32.load8_u (i32.const 9)))
             (func (export "far") (result i32)
                 (i32.load offset=0xfffffff0 (i32.const 0x20))))"#;
-        let wasm = wat::parse_str(wat).unwrap();
-        let mut store = Store::new(Config::default());
-        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
-        let ops = |f: usize| match &store.funcs[f] {
-            FuncInst::Wasm { code, .. } => code.ops(),
-            FuncInst::Host { .. } => unreachable!(),
-        };
+        let bodies = bodies(wat);
+        let ops = |f: usize| &bodies[f];
         let load = Op::I32Load8UAdd {
             addr: 0,
             dst: 0,
@@ -1550,14 +1545,8 @@ mod tests {
             offset: 1,
         };
         assert_eq!(ops(1)[0], store8, "{:?}", ops(1));
-        let _ = i;
         // The threaded handlers run them, and with fuel the interpreter loop does.
-        for fuel in [None, Some(1 << 40)] {
-            let mut store = Store::new(Config {
-                fuel,
-                ..Config::default()
-            });
-            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        with_and_without_fuel(wat, |store, i| {
             assert_eq!(store.call(i, "load", &[]).unwrap(), [Val::I32(42)]);
             assert_eq!(
                 store.call(i, "store", &[Val::I32(7)]).unwrap(),
@@ -1565,7 +1554,7 @@ mod tests {
             );
             // 0x20 + 0xffff_fff0 is past 4 GiB: a trap, not address 0x10.
             assert!(store.call(i, "far", &[]).is_err());
-        }
+        });
     }
 
     #[test]
@@ -1576,13 +1565,8 @@ mod tests {
             (func (export "le") (param f32) (result i32) (f32.le (local.get 0) (f32.const 4)))
             (func (export "chain") (param f64) (result f64)
                 (f64.mul (f64.add (local.get 0) (f64.const 1.5)) (f64.const -2))))"#;
-        let wasm = wat::parse_str(wat).unwrap();
-        let mut store = Store::new(Config::default());
-        let i = store.instantiate(&wasm, &Linker::new()).unwrap();
-        let ops = |f: usize| match &store.funcs[f] {
-            FuncInst::Wasm { code, .. } => code.ops(),
-            FuncInst::Host { .. } => unreachable!(),
-        };
+        let bodies = bodies(wat);
+        let ops = |f: usize| &bodies[f];
         let sub = Op::F64SubImm {
             dst: 1,
             a: 0,
@@ -1606,15 +1590,9 @@ mod tests {
             "{:?}",
             ops(3)
         );
-        let _ = i;
         // The threaded handlers run them (the add's result reaching the multiply through the
         // accumulator), and with fuel the interpreter loop does.
-        for fuel in [None, Some(1 << 40)] {
-            let mut store = Store::new(Config {
-                fuel,
-                ..Config::default()
-            });
-            let i = store.instantiate(&wasm, &Linker::new()).unwrap();
+        with_and_without_fuel(wat, |store, i| {
             let mut call = |name: &str, arg: Val| store.call(i, name, &[arg]).unwrap();
             let f64 = |v: f64| vec![Val::F64(v.to_bits())];
             assert_eq!(call("sub", Val::F64(1f64.to_bits())), f64(0.75));
@@ -1623,7 +1601,7 @@ mod tests {
             assert_eq!(call("le", Val::F32(4.5f32.to_bits())), vec![Val::I32(0)]);
             assert_eq!(call("le", Val::F32(f32::NAN.to_bits())), vec![Val::I32(0)]);
             assert_eq!(call("chain", Val::F64(0.5f64.to_bits())), f64(-4.0));
-        }
+        });
     }
 
     #[test]

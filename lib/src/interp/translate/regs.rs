@@ -570,19 +570,9 @@ impl Translator<'_> {
         };
         let cell = |c: u32| u16::try_from(c).ok();
         let (addend, shifted) = match (self.ops[last], shl) {
-            (Op::I32Add { a, b, .. }, Some((s, x))) if b == s && a != s => {
-                let base = cell(a)?;
-                (
-                    Addend::Cell {
-                        base,
-                        index: x,
-                        scaled: true,
-                    },
-                    true,
-                )
-            }
-            (Op::I32Add { a, b, .. }, Some((s, x))) if a == s && b != s => {
-                let base = cell(b)?;
+            // The shift's result is one operand (not both): the other is the base.
+            (Op::I32Add { a, b, .. }, Some((s, x))) if (a == s) != (b == s) => {
+                let base = cell(if a == s { b } else { a })?;
                 (
                     Addend::Cell {
                         base,

@@ -398,14 +398,14 @@ fn run<const FUEL: bool>(
                         continue;
                     }
                     Op::$l_idx { scaled, dst, base, index, offset } => {
-                        let index = memory::index::<$l_n>(reg!(u32, index), scaled);
+                        let index = memory::index(reg!(u32, index), scaled, $l_n);
                         let addr = reg!(u32, base).wrapping_add(index);
                         let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
                         set_reg!(dst, $l_e);
                         continue;
                     }
                     Op::$l_add { addr, dst, to, imm, offset } => {
-                        let addr = memory::add_base::<$l_n>(|| reg!(u32, addr), to).wrapping_add(imm as u32);
+                        let addr = memory::add_base(|| reg!(u32, addr), to, $l_n).wrapping_add(imm as u32);
                         let $l_b = tri!(memory::load::<$l_n>(mem0!(), addr, offset));
                         set_reg!(dst, $l_e);
                         continue;
@@ -425,21 +425,21 @@ fn run<const FUEL: bool>(
                     Op::$s_idx { base, index, scaled, value, offset } => {
                         let $s_v = reg!($s_t, value);
                         let bytes = $s_e;
-                        let addr = reg!(u32, base).wrapping_add(memory::store_index(reg!(u32, index), scaled, &bytes));
+                        let addr = reg!(u32, base).wrapping_add(memory::index(reg!(u32, index), scaled, bytes.len()));
                         tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }
                     Op::$s_imm_idx { base, index, scaled, imm, offset } => {
                         let $s_v = i64::from(imm) as $s_t;
                         let bytes = $s_e;
-                        let addr = reg!(u32, base).wrapping_add(memory::store_index(reg!(u32, index), scaled, &bytes));
+                        let addr = reg!(u32, base).wrapping_add(memory::index(reg!(u32, index), scaled, bytes.len()));
                         tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }
                     Op::$s_add { addr, value, to, imm, offset } => {
                         let $s_v = reg!($s_t, value);
                         let bytes = $s_e;
-                        let addr = memory::store_add_base(|| reg!(u32, addr), to, &bytes).wrapping_add(imm as u32);
+                        let addr = memory::add_base(|| reg!(u32, addr), to, bytes.len()).wrapping_add(imm as u32);
                         tri!(memory::store(mem0!(), addr, offset, bytes));
                         continue;
                     }

@@ -188,43 +188,28 @@ fn checked_range(offset: u64, len: u64, size: usize) -> Result<std::ops::Range<u
     }
 }
 
-/// The index of a `base + index` address, as its access of `N` bytes takes it: scaled by `N`
-/// (an `i32.shl` by log2 `N` fused into the access: `a[i]` of an array of `N`-byte elements)
-/// or not. Wraps as the `i32.shl` does.
+/// The index of a `base + index` address, as its access of `size` bytes takes it: scaled by
+/// `size` (an `i32.shl` by log2 `size` fused into the access: `a[i]` of an array of
+/// `size`-byte elements) or not. Wraps as the `i32.shl` does. `size` is a constant at every
+/// call, so the shift is one.
 #[inline(always)]
-pub(crate) fn index<const N: usize>(index: u32, scaled: bool) -> u32 {
+pub(crate) fn index(index: u32, scaled: bool, size: usize) -> u32 {
     if scaled {
-        index << N.trailing_zeros()
+        index << size.trailing_zeros()
     } else {
         index
     }
 }
 
-/// The base of a `cell + imm` address of an access of `N` bytes: `cell` as `to` says (read
-/// only when it is needed).
+/// The base of a `cell + imm` address of an access of `size` bytes: `cell` as `to` says
+/// (read only when it is needed).
 #[inline(always)]
-pub(crate) fn add_base<const N: usize>(cell: impl FnOnce() -> u32, to: AddTo) -> u32 {
+pub(crate) fn add_base(cell: impl FnOnce() -> u32, to: AddTo, size: usize) -> u32 {
     match to {
         AddTo::Cell => cell(),
-        AddTo::Scaled => index::<N>(cell(), true),
+        AddTo::Scaled => index(cell(), true, size),
         AddTo::Nothing => 0,
     }
-}
-
-/// [`add_base`] for a store of `bytes`.
-#[inline(always)]
-pub(crate) fn store_add_base<const N: usize>(
-    cell: impl FnOnce() -> u32,
-    to: AddTo,
-    _bytes: &[u8; N],
-) -> u32 {
-    add_base::<N>(cell, to)
-}
-
-/// [`index`] for a store of `bytes`.
-#[inline(always)]
-pub(crate) fn store_index<const N: usize>(index: u32, scaled: bool, _bytes: &[u8; N]) -> u32 {
-    self::index::<N>(index, scaled)
 }
 
 /// Reads `N` bytes at `addr + offset`.

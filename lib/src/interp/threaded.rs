@@ -1335,7 +1335,7 @@ macro_rules! define_handlers {
                 fn idx_at<const IN: u8, const OUT: bool, const SCALED: bool>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $l_idx { scaled, dst, base, index, offset });
                     debug_assert_eq!(scaled, SCALED);
-                    let index = memory::index::<$l_n>(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED);
+                    let index = memory::index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, $l_n);
                     let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(index);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
                     let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
@@ -1354,7 +1354,7 @@ macro_rules! define_handlers {
                 fn add_at<const IN: u8, const OUT: bool, const TO: u8>(ctx: &mut Fast, ip: *const Slot, regs: *mut u64, mem: *mut u8, len: usize, acc: u64, facc: f64) -> *const Slot {
                     fields!(ip, $l_add { addr, dst, to, imm, offset });
                     debug_assert_eq!(to as u8, TO);
-                    let base = memory::add_base::<$l_n>(|| operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), add_to(TO));
+                    let base = memory::add_base(|| operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), add_to(TO), $l_n);
                     let addr = base.wrapping_add(imm as u32);
                     let $l_b = tri!(ctx, ip, memory::load::<$l_n>(mem0!(mem, len), addr, offset));
                     let (acc, facc) = result!(ctx, regs, (acc, facc), dst, $l_e, OUT);
@@ -1389,7 +1389,7 @@ macro_rules! define_handlers {
                     debug_assert_eq!(scaled, SCALED);
                     let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 3);
                     let bytes = $s_e;
-                    let index = memory::store_index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, &bytes);
+                    let index = memory::index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, bytes.len());
                     let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(index);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
@@ -1406,7 +1406,7 @@ macro_rules! define_handlers {
                     debug_assert_eq!(scaled, SCALED);
                     let $s_v = i64::from(imm) as $s_t;
                     let bytes = $s_e;
-                    let index = memory::store_index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, &bytes);
+                    let index = memory::index(operand!(ctx, regs, (acc, facc), u32, index, IN == 2), SCALED, bytes.len());
                     let addr = operand!(ctx, regs, (acc, facc), u32, base, IN == 1).wrapping_add(index);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)
@@ -1426,7 +1426,7 @@ macro_rules! define_handlers {
                     debug_assert_eq!(to as u8, TO);
                     let $s_v = operand!(ctx, regs, (acc, facc), $s_t, value, IN == 2);
                     let bytes = $s_e;
-                    let base = memory::store_add_base(|| operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), add_to(TO), &bytes);
+                    let base = memory::add_base(|| operand!(ctx, regs, (acc, facc), u32, addr, IN == 1), add_to(TO), bytes.len());
                     let addr = base.wrapping_add(imm as u32);
                     tri!(ctx, ip, memory::store(mem0!(mem, len), addr, offset, bytes));
                     next!(ctx, step!(ip), regs, mem, len, acc, facc)

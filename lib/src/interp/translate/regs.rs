@@ -184,19 +184,16 @@ macro_rules! define_lookup {
         /// Makes an op that writes exactly one cell and nothing else write `cell` instead;
         /// false (and `op` unchanged) for another op, or when its field cannot hold `cell`.
         fn redirect(op: &mut Op, cell: u32) -> bool {
+            // The forms whose result cell is 16-bit.
+            let set16 = |dst: &mut u16| {
+                u16::try_from(cell).is_ok_and(|cell| {
+                    *dst = cell;
+                    true
+                })
+            };
             let dst = match op {
-                $(Op::$l_add { dst, .. } => {
-                    return u16::try_from(cell).is_ok_and(|cell| {
-                        *dst = cell;
-                        true
-                    });
-                })*
-                $(Op::$b_imm { dst, .. } => {
-                    return u16::try_from(cell).is_ok_and(|cell| {
-                        *dst = cell;
-                        true
-                    });
-                })*
+                $(Op::$l_add { dst, .. } => return set16(dst),)*
+                $(Op::$b_imm { dst, .. } => return set16(dst),)*
                 $(Op::$bi { dst, .. } | Op::$bi_imm { dst, .. } => dst,)*
                 $(Op::$c { dst, .. } | Op::$c_imm { dst, .. } => dst,)*
                 $(Op::$b { dst, .. } => dst,)*
